@@ -1,0 +1,372 @@
+package io.enhancedrl.rl;
+
+import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.model.Adam;
+import io.enhancedrl.model.EnsembleWorkspace;
+import io.enhancedrl.model.Mlp;
+import io.enhancedrl.model.MlpEnsemble;
+import io.enhancedrl.model.MlpSpec;
+import io.enhancedrl.model.MlpWorkspace;
+
+/**
+ * The EnhancedRL learner (spec section 6): a deterministic actor mu(s) in [-1,1]^(2K), two reward groups
+ * of M critics each, trained as ONE ensemble of 2M members (member m belongs to group m / M) so that every
+ * critic evaluation is a single batched call, target networks with Polyak averaging, box-damped bootstrap
+ * targets and the actor loss with ensemble-std and box penalties.
+ *
+ * <p>It works on {@link UnitBatch}es, so the same code trains the per-pair EnhancedRL policy and the
+ * per-request user-level baseline; only the encoding of logged steps into units differs.
+ *
+ * <p>Not thread-safe: one learner per training thread. A gradient step allocates nothing.
+ */
+public final class ActorCriticLearner {
+
+    private final RlConfig cfg;
+    private final KernelOps ops;
+    private final int sw;
+    private final int aw;
+    private final int m;          // critics per group
+    private final int members;    // 2M
+    private final int maxRows;
+
+    private final Mlp actor;
+    private final Mlp actorTarget;
+    private final MlpEnsemble critics;
+    private final MlpEnsemble criticsTarget;
+    private final Adam actorOpt;
+    private final Adam criticOpt;
+
+    private final MlpWorkspace actorWs;
+    private final EnsembleWorkspace critWs;
+    private final float[] critIn;      // [rows][sw + aw]
+    private final float[] dOut;        // [members][rows]
+    private final float[] criticGrads; // [members * P]
+    private final float[] scratchGrads;
+    private final float[] actorGrads;
+    private final float[] dxCrit;      // [rows][sw + aw]
+    private final float[] dAct;        // [rows][aw]
+    private final float[] vNext;       // [members][maxTransitions]
+    private final float[] phi;         // [maxNext]
+    private final float[] nextListWeight; // [maxNext] effective weight of a next unit (list-sum top-l)
+    private final float[] sums;        // [members][maxTransitions] list-sum scratch
+    private final float[] targets;     // [members][maxTransitions] list-sum targets / pair targets per unit
+    private NextListSelector nextListSelector;
+
+    /**
+     * @param stateWidth columns of a state row
+     * @param actionWidth 2K
+     * @param maxRows the most units or next units a batch can hold
+     * @param maxTransitions the most transitions a batch can hold
+     * @param behaviourAction the action the actor starts at (its output bias), e.g. the production fusion;
+     *                        the actor's last layer starts small so that mu(s) is near it for every s
+     */
+    public ActorCriticLearner(RlConfig cfg, KernelOps ops, int stateWidth, int actionWidth, int maxRows,
+                              int maxTransitions, float[] behaviourAction, long seed) {
+        this.cfg = cfg;
+        this.ops = ops;
+        this.sw = stateWidth;
+        this.aw = actionWidth;
+        this.m = cfg.criticMembers();
+        this.members = RlConfig.GROUPS * m;
+        this.maxRows = maxRows;
+        if (behaviourAction.length != actionWidth) {
+            throw new IllegalArgumentException("behaviourAction: expected length " + actionWidth + " but was "
+                    + behaviourAction.length);
+        }
+        MlpSpec actorSpec = new MlpSpec(sw, cfg.actorHidden(), Activation.RELU, aw, Activation.TANH);
+        MlpSpec criticSpec = new MlpSpec(sw + aw, cfg.criticHidden(), Activation.RELU, 1, Activation.IDENTITY);
+        actor = new Mlp(actorSpec);
+        actor.initialize(seed);
+        startNear(actor, behaviourAction);
+        actorTarget = new Mlp(actorSpec);
+        actorTarget.copyFrom(actor);
+        critics = new MlpEnsemble(criticSpec, members);
+        critics.initialize(seed ^ 0x5DEECE66DL);
+        criticsTarget = new MlpEnsemble(criticSpec, members);
+        criticsTarget.copyFrom(critics);
+        actorOpt = new Adam(actorSpec.parameterCount(), (float) cfg.actorLr());
+        criticOpt = new Adam(members * criticSpec.parameterCount(), (float) cfg.criticLr());
+
+        actorWs = new MlpWorkspace(actorSpec, maxRows);
+        critWs = new EnsembleWorkspace(criticSpec, members, maxRows);
+        critIn = new float[maxRows * (sw + aw)];
+        dOut = new float[members * maxRows];
+        criticGrads = new float[members * criticSpec.parameterCount()];
+        scratchGrads = new float[members * criticSpec.parameterCount()];
+        actorGrads = new float[actorSpec.parameterCount()];
+        dxCrit = new float[maxRows * (sw + aw)];
+        dAct = new float[maxRows * aw];
+        vNext = new float[members * maxTransitions];
+        phi = new float[maxRows];
+        nextListWeight = new float[maxRows];
+        sums = new float[members * maxTransitions];
+        targets = new float[members * Math.max(maxTransitions, maxRows)];
+    }
+
+    /** Output bias = atanh(action) and a last layer scaled down, so the initial policy is the behaviour one. */
+    private static void startNear(Mlp net, float[] action) {
+        MlpSpec s = net.spec();
+        int last = s.layerCount() - 1;
+        float[] p = net.params();
+        int wOff = s.weightOffset(last);
+        int wLen = s.layerInput(last) * s.layerOutput(last);
+        for (int i = 0; i < wLen; i++) {
+            p[wOff + i] *= 0.1f;
+        }
+        int bOff = s.biasOffset(last);
+        for (int k = 0; k < action.length; k++) {
+            double a = Math.max(-0.999, Math.min(0.999, action[k]));
+            p[bOff + k] = (float) (0.5 * Math.log((1 + a) / (1 - a)));
+        }
+    }
+
+    public Mlp actor() {
+        return actor;
+    }
+
+    public MlpEnsemble critics() {
+        return critics;
+    }
+
+    public Mlp actorTarget() {
+        return actorTarget;
+    }
+
+    public MlpEnsemble criticsTarget() {
+        return criticsTarget;
+    }
+
+    public Adam actorOptimizer() {
+        return actorOpt;
+    }
+
+    public Adam criticOptimizer() {
+        return criticOpt;
+    }
+
+    /** Chooses the target actor's own list at t+1 in list-sum mode with {@link ListSumNext#TARGET_TOP_L}. */
+    public void setNextListSelector(NextListSelector selector) {
+        this.nextListSelector = selector;
+    }
+
+    /** One critic step then one actor step then the Polyak update of both targets. */
+    public UpdateStats update(UnitBatch b) {
+        checkBatch(b);
+        double meanPhi = computeTargets(b);
+        double td = criticStep(b, true);
+        double[] actorParts = actorStep(b);
+        actorTarget.polyakUpdate(actor, (float) cfg.tau());
+        criticsTarget.polyakUpdate(critics, (float) cfg.tau());
+        return new UpdateStats(td, actorParts[0], actorParts[1], actorParts[2], actorParts[3], meanPhi);
+    }
+
+    /** The critics' weighted mean squared TD error on a batch, without changing anything. */
+    public double tdError(UnitBatch b) {
+        checkBatch(b);
+        computeTargets(b);
+        return criticStep(b, false);
+    }
+
+    private void checkBatch(UnitBatch b) {
+        if (b.stateWidth != sw || b.actionWidth != aw) {
+            throw new IllegalArgumentException("batch widths: expected state " + sw + ", action " + aw
+                    + " but was state " + b.stateWidth + ", action " + b.actionWidth);
+        }
+        if (b.units > maxRows || b.nextUnits > maxRows) {
+            throw new IllegalArgumentException("batch rows: expected at most " + maxRows + " units and next units but was "
+                    + b.units + " and " + b.nextUnits);
+        }
+        if (b.units == 0) {
+            throw new IllegalArgumentException("batch: expected at least one unit but was empty");
+        }
+    }
+
+    /** Fills vNext[member][transition] = sum_j w_j phi_j Q'_member(s'_j, mu'(s'_j)); returns mean phi. */
+    private double computeTargets(UnitBatch b) {
+        int nn = b.nextUnits;
+        java.util.Arrays.fill(vNext, 0, members * b.transitions, 0f);
+        if (nn == 0) {
+            return 1.0;
+        }
+        actorTarget.forward(ops, nn, b.nextStates, 0, actorWs);
+        float[] mu = actorWs.output();
+        double phiSum = 0;
+        float beta = (float) cfg.beta();
+        for (int j = 0; j < nn; j++) {
+            float dist = 0f;
+            for (int k = 0; k < aw; k++) {
+                float ex = Math.abs(mu[j * aw + k] - b.nextCentres[j * aw + k]) - beta;
+                if (ex > 0f) {
+                    dist += ex;
+                }
+            }
+            phi[j] = (float) Math.exp(-cfg.kappa() * dist);
+            phiSum += phi[j];
+        }
+        // the weight of each next unit in V'(t+1)
+        if (cfg.criticMode() == CriticMode.LIST_SUM && cfg.listSumNext() == ListSumNext.TARGET_TOP_L) {
+            if (nextListSelector == null) {
+                throw new IllegalStateException("listSumNext = TARGET_TOP_L needs a NextListSelector (the fusion formula)");
+            }
+            nextListSelector.select(b, mu, nextListWeight);
+        } else {
+            System.arraycopy(b.nextWeights, 0, nextListWeight, 0, nn);
+        }
+        assembleCriticInput(nn, b.nextStates, mu);
+        criticsTarget.forward(ops, nn, critIn, 0, critWs);
+        float[] q = critWs.output();
+        for (int mem = 0; mem < members; mem++) {
+            int base = mem * nn;
+            for (int j = 0; j < nn; j++) {
+                float w = nextListWeight[j];
+                if (w != 0f) {
+                    vNext[mem * b.transitions + b.nextTransition[j]] += w * phi[j] * q[base + j];
+                }
+            }
+        }
+        return phiSum / nn;
+    }
+
+    private void assembleCriticInput(int n, float[] states, float[] actions) {
+        int cw = sw + aw;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(states, i * sw, critIn, i * cw, sw);
+            System.arraycopy(actions, i * aw, critIn, i * cw + sw, aw);
+        }
+    }
+
+    /** Computes the critic loss on the logged actions and, when train is set, takes one Adam step. */
+    private double criticStep(UnitBatch b, boolean train) {
+        int n = b.units;
+        assembleCriticInput(n, b.states, b.actions);
+        critics.forward(ops, n, critIn, 0, critWs);
+        float[] q = critWs.output();
+        float gamma = (float) cfg.gamma();
+        double lossSum = 0;
+        if (cfg.criticMode() == CriticMode.PAIR_DECOMPOSED) {
+            double wSum = 0;
+            for (int u = 0; u < n; u++) {
+                wSum += b.weights[u];
+            }
+            for (int mem = 0; mem < members; mem++) {
+                int g = mem / m;
+                double memLoss = 0;
+                for (int u = 0; u < n; u++) {
+                    int t = b.unitTransition[u];
+                    float y = b.rewards[u * RlConfig.GROUPS + g]
+                            + gamma * b.notDone[t] * b.bootstrap[u] * vNext[mem * b.transitions + t];
+                    float diff = q[mem * n + u] - y;
+                    memLoss += b.weights[u] * diff * diff;
+                    dOut[mem * n + u] = (float) (2.0 * b.weights[u] * diff / wSum);
+                }
+                lossSum += memLoss / wSum;
+            }
+        } else {
+            int tCount = b.transitions;
+            for (int mem = 0; mem < members; mem++) {
+                int g = mem / m;
+                java.util.Arrays.fill(sums, 0, tCount, 0f);
+                java.util.Arrays.fill(targets, 0, tCount, 0f);
+                for (int u = 0; u < n; u++) {
+                    int t = b.unitTransition[u];
+                    sums[t] += q[mem * n + u];
+                    targets[t] += b.rewards[u * RlConfig.GROUPS + g];
+                }
+                double memLoss = 0;
+                for (int t = 0; t < tCount; t++) {
+                    targets[t] += gamma * b.notDone[t] * vNext[mem * tCount + t];
+                    float diff = sums[t] - targets[t];
+                    memLoss += diff * diff;
+                    sums[t] = diff; // reuse as the residual
+                }
+                for (int u = 0; u < n; u++) {
+                    dOut[mem * n + u] = 2f * sums[b.unitTransition[u]] / tCount;
+                }
+                lossSum += memLoss / tCount;
+            }
+        }
+        if (train) {
+            critics.backward(ops, n, critIn, 0, critWs, dOut, criticGrads, false, null, 0);
+            criticOpt.step(ops, critics.params(), criticGrads);
+        }
+        return lossSum / members;
+    }
+
+    /** Returns {actor loss, mean Q (group-weighted), ensemble std (group-weighted), box penalty}. */
+    private double[] actorStep(UnitBatch b) {
+        int n = b.units;
+        actor.forward(ops, n, b.states, 0, actorWs);
+        float[] mu = actorWs.output();
+        assembleCriticInput(n, b.states, mu);
+        critics.forward(ops, n, critIn, 0, critWs);
+        float[] q = critWs.output();
+        int included = 0;
+        for (int u = 0; u < n; u++) {
+            if (!cfg.actorOnShownOnly() || b.shown[u]) {
+                included++;
+            }
+        }
+        if (included == 0) {
+            return new double[]{Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        }
+        float lambda = (float) cfg.lambda();
+        double meanQSum = 0;
+        double stdSum = 0;
+        double boxSum = 0;
+        java.util.Arrays.fill(dOut, 0, members * n, 0f);
+        for (int u = 0; u < n; u++) {
+            if (cfg.actorOnShownOnly() && !b.shown[u]) {
+                continue;
+            }
+            for (int g = 0; g < RlConfig.GROUPS; g++) {
+                float wg = cfg.groupWeights().get(g).floatValue();
+                double mean = 0;
+                for (int k = 0; k < m; k++) {
+                    mean += q[(g * m + k) * n + u];
+                }
+                mean /= m;
+                double var = 0;
+                for (int k = 0; k < m; k++) {
+                    double d = q[(g * m + k) * n + u] - mean;
+                    var += d * d;
+                }
+                double std = Math.sqrt(var / m);
+                meanQSum += wg * mean;
+                stdSum += wg * std;
+                for (int k = 0; k < m; k++) {
+                    int mem = g * m + k;
+                    double dStd = std > 1e-8 ? (q[mem * n + u] - mean) / (m * std) : 0.0;
+                    dOut[mem * n + u] = (float) (wg * (-1.0 / m + lambda * dStd) / included);
+                }
+            }
+        }
+        critics.backward(ops, n, critIn, 0, critWs, dOut, scratchGrads, false, dxCrit, 0);
+        int cw = sw + aw;
+        float beta = (float) cfg.beta();
+        double kd = cfg.kappaD();
+        double eta = cfg.eta();
+        for (int u = 0; u < n; u++) {
+            boolean in = !cfg.actorOnShownOnly() || b.shown[u];
+            for (int k = 0; k < aw; k++) {
+                float grad = in ? dxCrit[u * cw + sw + k] : 0f;
+                if (in) {
+                    float d = mu[u * aw + k] - b.centres[u * aw + k];
+                    float ex = Math.abs(d) - beta;
+                    if (ex > 0f) {
+                        double e = Math.exp(kd * ex);
+                        boxSum += eta * (e - 1);
+                        grad += (float) (eta * kd * e * Math.signum(d) / included);
+                    }
+                }
+                dAct[u * aw + k] = grad;
+            }
+        }
+        actor.backward(ops, n, b.states, 0, actorWs, dAct, 0, actorGrads, false, null, 0);
+        actorOpt.step(ops, actor.params(), actorGrads);
+        double meanQ = meanQSum / included;
+        double meanStd = stdSum / included;
+        double box = boxSum / included;
+        return new double[]{-meanQ + lambda * meanStd + box, meanQ, meanStd, box};
+    }
+}
