@@ -93,7 +93,9 @@ final class HeaderParser {
                         + location());
             }
         } catch (JacksonException e) {
-            throw new ModelFileException(file, "header is malformed JSON: " + e.getOriginalMessage() + " at "
+            // Jackson's message may mention a redacted source ("[Source: REDACTED (...); line..."): drop that noise.
+            String msg = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[");
+            throw new ModelFileException(file, "header is malformed JSON: " + msg + " at "
                     + (e.getLocation() == null ? "unknown position"
                     : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), e);
         } catch (ModelFileException e) {
@@ -210,7 +212,7 @@ final class HeaderParser {
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_NUMBER_INT) {
                 throw fail("tensor '" + name + "': " + field + "[" + n + "] must be a non-negative integer but was "
-                        + describe(t));
+                        + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : describe(t)));
             }
             JsonParser.NumberType nt = p.getNumberType();
             if (nt == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
