@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,9 +38,14 @@ final class HeaderParser {
     private static final String METADATA_KEY = "__metadata__";
 
     // Canonicalisation (interning) of field names is off: a corrupt header may hold millions of distinct names,
-    // and they are used once.
+    // and they are used once. Jackson's default caps on string and name length (20M / 50k chars) are raised to
+    // the header limit, so that every header the writer can produce within that limit is also readable.
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength((int) SafeTensors.MAX_HEADER_BYTES)
+                    .maxNameLength((int) SafeTensors.MAX_HEADER_BYTES)
+                    .build())
             .build();
 
     private final Path file;

@@ -19,8 +19,13 @@ import java.util.Set;
  * <p>Contents: for each network {@code n} and layer {@code l}, F32 tensors {@code n.layer<l>.weight}
  * [in, out] and {@code n.layer<l>.bias} [out] (with a leading [members] axis for an ensemble), in bundle
  * order. The {@code __metadata__} holds {@code "format": "enhancedrl-model"}, {@code "format_version": "1"},
- * {@code "architecture"} (a JSON string, see {@link ModelArchitecture}) and each bundle property {@code k} as
- * {@code "prop.k"}. Other metadata keys are ignored by the loader, so tools may add annotations.
+ * {@code "architecture"} and each bundle property {@code k} as {@code "prop.k"}. Other metadata keys are
+ * ignored by the loader, so tools may add annotations.
+ *
+ * <p>The architecture is a JSON document stored as a string (safetensors metadata values are strings only):
+ * <pre>{"networks": [{"name": "actor", "input_width": 12, "hidden_widths": [64, 64],
+ *   "hidden_activation": "relu", "output_width": 3, "output_activation": "tanh", "members": 1}, ...]}</pre>
+ * A change to any of this bumps {@link #FORMAT_VERSION}; the loader rejects versions it does not know.
  */
 public final class ModelFile {
 

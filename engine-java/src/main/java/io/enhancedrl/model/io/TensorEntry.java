@@ -10,7 +10,9 @@ import java.util.Arrays;
 public record TensorEntry(String name, String dtype, long[] shape, long begin, long end) {
 
     public TensorEntry {
-        shape = shape.clone();
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(dtype, "dtype");
+        shape = java.util.Objects.requireNonNull(shape, "shape").clone();
     }
 
     /** Number of elements: the product of the shape (1 for a scalar of shape {@code []}). */

@@ -85,6 +85,18 @@ class SafeTensorsTest {
     }
 
     @Test
+    void longNamesAndMetadataValuesBeyondJacksonDefaultCapsRoundTrip() throws Exception {
+        String name = "n".repeat(60_000);
+        LinkedHashMap<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
+        t.put(name, new SafeTensors.Tensor(new long[] {1}, new float[] {1f}));
+        Path f = dir.resolve("long.safetensors");
+        SafeTensors.write(f, t, Map.of(name, "v"));
+        SafeTensors.Contents c = SafeTensors.read(f);
+        assertEquals(t, c.tensors());
+        assertEquals(Map.of(name, "v"), c.metadata());
+    }
+
+    @Test
     void largeTensorCrossesTheIoChunkBoundary() throws Exception {
         float[] big = new float[100_003];
         for (int i = 0; i < big.length; i++) {
