@@ -155,7 +155,7 @@ public final class ActorCriticLearner {
         checkBatch(b);
         double meanPhi = computeTargets(b);
         double td = criticStep(b, true);
-        double[] actorParts = actorStep(b);
+        double[] actorParts = actorStep(b, true);
         actorTarget.polyakUpdate(actor, (float) cfg.tau());
         criticsTarget.polyakUpdate(critics, (float) cfg.tau());
         return new UpdateStats(td, actorParts[0], actorParts[1], actorParts[2], actorParts[3], meanPhi);
@@ -236,6 +236,13 @@ public final class ActorCriticLearner {
         }
     }
 
+    /** y = r_g + gamma (1 - done_t) c_u V'_member(t+1): pair j's own reward plus its share of the future. */
+    private float pairTarget(UnitBatch b, int mem, int u) {
+        int t = b.unitTransition[u];
+        return b.rewards[u * RlConfig.GROUPS + mem / m]
+                + (float) cfg.gamma() * b.notDone[t] * b.bootstrap[u] * vNext[mem * b.transitions + t];
+    }
+
     /** Computes the critic loss on the logged actions and, when train is set, takes one Adam step. */
     private double criticStep(UnitBatch b, boolean train) {
         int n = b.units;
@@ -250,12 +257,9 @@ public final class ActorCriticLearner {
                 wSum += b.weights[u];
             }
             for (int mem = 0; mem < members; mem++) {
-                int g = mem / m;
                 double memLoss = 0;
                 for (int u = 0; u < n; u++) {
-                    int t = b.unitTransition[u];
-                    float y = b.rewards[u * RlConfig.GROUPS + g]
-                            + gamma * b.notDone[t] * b.bootstrap[u] * vNext[mem * b.transitions + t];
+                    float y = pairTarget(b, mem, u);
                     float diff = q[mem * n + u] - y;
                     memLoss += b.weights[u] * diff * diff;
                     dOut[mem * n + u] = (float) (2.0 * b.weights[u] * diff / wSum);
@@ -293,8 +297,37 @@ public final class ActorCriticLearner {
         return lossSum / members;
     }
 
-    /** Returns {actor loss, mean Q (group-weighted), ensemble std (group-weighted), box penalty}. */
-    private double[] actorStep(UnitBatch b) {
+    /** The actor loss J on a batch (mean over the included units), without changing anything. */
+    public double actorLoss(UnitBatch b) {
+        checkBatch(b);
+        return actorStep(b, false)[0];
+    }
+
+    /** d J / d actor parameters on a batch, into a copy (for gradient checks); changes nothing else. */
+    float[] actorGradient(UnitBatch b) {
+        checkBatch(b);
+        actorStep(b, false);
+        return actorGrads.clone();
+    }
+
+    /** Critic targets y [members][units] of the pair-decomposed loss (for tests). */
+    float[] pairTargets(UnitBatch b) {
+        checkBatch(b);
+        computeTargets(b);
+        float[] y = new float[members * b.units];
+        for (int mem = 0; mem < members; mem++) {
+            for (int u = 0; u < b.units; u++) {
+                y[mem * b.units + u] = pairTarget(b, mem, u);
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Computes the actor loss and its gradient into actorGrads; with step set, also takes the Adam step.
+     * Returns {actor loss, mean Q (group-weighted), ensemble std (group-weighted), box penalty}.
+     */
+    private double[] actorStep(UnitBatch b, boolean step) {
         int n = b.units;
         actor.forward(ops, n, b.states, 0, actorWs);
         float[] mu = actorWs.output();
@@ -363,7 +396,9 @@ public final class ActorCriticLearner {
             }
         }
         actor.backward(ops, n, b.states, 0, actorWs, dAct, 0, actorGrads, false, null, 0);
-        actorOpt.step(ops, actor.params(), actorGrads);
+        if (step) {
+            actorOpt.step(ops, actor.params(), actorGrads);
+        }
         double meanQ = meanQSum / included;
         double meanStd = stdSum / included;
         double box = boxSum / included;
