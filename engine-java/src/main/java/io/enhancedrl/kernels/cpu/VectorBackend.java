@@ -52,7 +52,7 @@ public final class VectorBackend implements BackendProvider {
                     "use the scalar backend (or remove a too small -XX:MaxVectorSize)");
         }
         return Availability.available("Vector API, FloatVector " + bits + " bits = " + (bits / 32)
-                + " floats, 4x2 register tiles");
+                + " floats, 6x2 register tiles");
     }
 
     @Override

@@ -97,6 +97,33 @@ class VectorKernelOpsParityTest {
         }
     }
 
+    @Test
+    void everyRowCountUpToTwoTilesAndABlock() {
+        // n = 1..20 walks every mix of 6-row, 4-row and single-row tiles; 95..98 cross the 96-row block.
+        int in = 7, out = 40; // a full 2-vector panel plus a masked one (on 256 and 512 bits)
+        for (int n = 1; n <= 98; n = n == 20 ? 95 : n + 1) {
+            SplittableRandom rnd = new SplittableRandom(n);
+            float[] x = guarded(rnd, n * in, 1, 1f);
+            float[] w = guarded(rnd, in * out, 2, 0.5f);
+            float[] bias = guarded(rnd, ((n + 2) / 3) * out, 3, 1f);
+            float[] yRef = guarded(rnd, n * out, 4, 1f);
+            float[] yVec = yRef.clone();
+            REF.linearForward(n, in, out, x, 1, w, 2, bias, 3, 3, Activation.RELU, yRef, 4);
+            VEC.linearForward(n, in, out, x, 1, w, 2, bias, 3, 3, Activation.RELU, yVec, 4);
+            Tolerance.FP32.forReduction(in).assertClose("y n=" + n, yRef, yVec);
+            // the same row counts as rows of the weight gradient: a layer n -> 5 over a batch of 5
+            float[] xt = guarded(rnd, 5 * n, 0, 1f);
+            float[] wt = guarded(rnd, n * 5, 0, 1f);
+            float[] yt = guarded(rnd, 5 * 5, 0, 1f);
+            float[] dy = guarded(rnd, 5 * 5, 0, 1f);
+            float[] dwRef = guarded(rnd, n * 5, 1, 1f);
+            float[] dwVec = dwRef.clone();
+            REF.linearBackward(5, n, 5, xt, 0, wt, 0, yt, 0, dy.clone(), 0, Activation.IDENTITY, null, 0, dwRef, 1, null, 0, true);
+            VEC.linearBackward(5, n, 5, xt, 0, wt, 0, yt, 0, dy.clone(), 0, Activation.IDENTITY, null, 0, dwVec, 1, null, 0, true);
+            Tolerance.FP32.forReduction(6).assertClose("dw in=" + n, dwRef, dwVec);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // backward
 
