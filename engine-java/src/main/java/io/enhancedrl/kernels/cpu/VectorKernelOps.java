@@ -1,0 +1,603 @@
+package io.enhancedrl.kernels.cpu;
+
+import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.KernelOps;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The CPU backend on the incubating Vector API: the same meaning as {@link ScalarKernelOps}, checked
+ * against it by the parity tests, with the matrix products register-blocked.
+ *
+ * <h2>The GEMM micro-kernel</h2>
+ * {@code C[MR][NV*L] = seed + A[MR][K] * B[K][NV*L]}, B row-major with its columns contiguous (the W[in][out]
+ * layout). For every k the kernel broadcasts A[r][k] for MR rows and multiplies it against NV vectors of
+ * B's row k, so MR*NV accumulators live in registers for the whole reduction and B is loaded once per MR
+ * rows. The forward pass is this with A = x, B = W, seed = the bias row; the weight gradient is the same
+ * kernel with A = x transposed (read with a stride), B = dz and seed = the old dW (or zero). The input
+ * gradient dx = dz W^T has both operands contiguous along the reduction, so it uses a dot-product tile
+ * (vector accumulators along o, one horizontal sum per output).
+ *
+ * <p>Rules that keep it fast (see the research notes, section 5): the species is one {@code static final}
+ * constant and never a parameter; vectors and masks never cross a method boundary (masks are rebuilt
+ * from ints inside each kernel), so escape analysis removes every box and no call allocates once C2 has
+ * compiled it; each tile shape is its own monomorphic static method.
+ *
+ * <p>Only this class and {@code VectorProbe} touch {@code jdk.incubator.vector}; load it only after
+ * {@link io.enhancedrl.kernels.Backends} has found the module (otherwise class loading fails).
+ */
+public final class VectorKernelOps implements KernelOps {
+
+    /** The widest species the CPU supports (512 bits on AVX-512 = 16 floats). */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector. */
+    static final int L = S.length();
+
+    /** Rows of the dot-product tile of the input gradient. */
+    static final int MR = 4;
+    /** Rows per outer block of the forward pass: the x rows of one block stay in L1/L2 while every
+     * column panel of W (K x 2L floats, in L1) sweeps over them. */
+    static final int ROW_BLOCK = 96;
+
+    private static final int ACT_IDENTITY = 0;
+    private static final int ACT_RELU = 1;
+
+    public static final VectorKernelOps INSTANCE = new VectorKernelOps();
+
+    private VectorKernelOps() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    /** Bits per vector of the species in use, for logs. */
+    public static int vectorBits() {
+        return S.vectorBitSize();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Forward
+    // ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
+                              float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+        // ReLU fuses as a max at the store; tanh has no cheap exact vector form, so the tiles store z and a
+        // scalar pass below applies Math.tanh (the reference's function, so results stay identical there).
+        int store = act == Activation.RELU ? ACT_RELU : ACT_IDENTITY;
+        for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+            int rows = Math.min(n, i0 + ROW_BLOCK) - i0;
+            gemm(rows, in, out, x, xOff + i0 * in, in, 1, w, wOff, out,
+                    bias, biasOff, i0, rowsPerBias, out, store, y, yOff + i0 * out);
+        }
+        if (act == Activation.TANH) {
+            int end = yOff + n * out;
+            for (int e = yOff; e < end; e++) {
+                y[e] = (float) Math.tanh(y[e]);
+            }
+        }
+    }
+
+    /**
+     * C[rows][cols] = store(seed + A B) where A[r][p] = a[aOff + r*aRowStride + p*aStep], B[p][o] =
+     * b[bOff + p*bStep + o], C[r][o] = c[cOff + r*cols + o]; the seed row of C row r is
+     * seed[seedOff + ((seedRow0 + r) / seedRowsPer) * seedStride + o], or zero when seed is null.
+     * Column panels of 2L outer, so a K x 2L panel of B stays in L1 while the row tiles sweep over it.
+     */
+    private static void gemm(int rows, int kLen, int cols, float[] a, int aOff, int aRowStride, int aStep,
+                             float[] b, int bOff, int bStep,
+                             float[] seed, int seedOff, int seedRow0, int seedRowsPer, int seedStride,
+                             int store, float[] c, int cOff) {
+        int o = 0;
+        for (; o + 2 * L <= cols; o += 2 * L) {
+            int r = 0;
+            // 6-row tiles, but end with two 4-row tiles rather than 6 + 2 single rows
+            for (; rows - r >= 6 && rows - r != 8; r += 6) {
+                tile6x2(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep,
+                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+            }
+            for (; r + 4 <= rows; r += 4) {
+                tile4x2(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep,
+                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+            }
+            for (; r < rows; r++) {
+                tile1x2(kLen, a, aOff + r * aRowStride, aStep, b, bOff + o, bStep,
+                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o);
+            }
+        }
+        for (; o < cols; o += L) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                tile4x1m(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep, cols - o,
+                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+            }
+            for (; r < rows; r++) {
+                tile1x1m(kLen, a, aOff + r * aRowStride, aStep, b, bOff + o, bStep, cols - o,
+                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o);
+            }
+        }
+    }
+
+    /** Offset of the seed row of tile row r (see {@link #gemm}). */
+    private static int seedAt(int seedOff, int row, int seedRowsPer, int seedStride) {
+        return seedOff + (row / seedRowsPer) * seedStride;
+    }
+
+    /**
+     * The main 6 x 2L register tile (12 accumulators, 2 B vectors, 1 broadcast: 15 of AVX-512's 32
+     * registers). 6x2 measured 10-40 % faster than 4x2 here (docs/performance.md): with FMA latency 4 and
+     * two FMA pipes, 8 independent chains are the bare minimum and 12 leave slack.
+     */
+    static void tile6x2(int kLen, float[] a, int a0, int aRowStride, int aStep, float[] b, int bOff, int bStep,
+                        float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
+                        int store, float[] c, int cOff, int cStride) {
+        int a1 = a0 + aRowStride;
+        int a2 = a1 + aRowStride;
+        int a3 = a2 + aRowStride;
+        int a4 = a3 + aRowStride;
+        int a5 = a4 + aRowStride;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (seed == null) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        } else {
+            int s = seedAt(seedOff, row0, seedRowsPer, seedStride);
+            c00 = FloatVector.fromArray(S, seed, s);
+            c01 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 1, seedRowsPer, seedStride);
+            c10 = FloatVector.fromArray(S, seed, s);
+            c11 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 2, seedRowsPer, seedStride);
+            c20 = FloatVector.fromArray(S, seed, s);
+            c21 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 3, seedRowsPer, seedStride);
+            c30 = FloatVector.fromArray(S, seed, s);
+            c31 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 4, seedRowsPer, seedStride);
+            c40 = FloatVector.fromArray(S, seed, s);
+            c41 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 5, seedRowsPer, seedStride);
+            c50 = FloatVector.fromArray(S, seed, s);
+            c51 = FloatVector.fromArray(S, seed, s + L);
+        }
+        for (int p = 0; p < kLen; p++) {
+            int bi = bOff + p * bStep;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            int ap = p * aStep;
+            FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+        }
+        if (store == ACT_RELU) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+            c50 = c50.max(0f);
+            c51 = c51.max(0f);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + cStride);
+        c11.intoArray(c, cOff + cStride + L);
+        c20.intoArray(c, cOff + 2 * cStride);
+        c21.intoArray(c, cOff + 2 * cStride + L);
+        c30.intoArray(c, cOff + 3 * cStride);
+        c31.intoArray(c, cOff + 3 * cStride + L);
+        c40.intoArray(c, cOff + 4 * cStride);
+        c41.intoArray(c, cOff + 4 * cStride + L);
+        c50.intoArray(c, cOff + 5 * cStride);
+        c51.intoArray(c, cOff + 5 * cStride + L);
+    }
+
+    /** 4 rows of {@link #tile6x2}, for a remainder of 4 or 5 rows. */
+    static void tile4x2(int kLen, float[] a, int a0, int aRowStride, int aStep, float[] b, int bOff, int bStep,
+                        float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
+                        int store, float[] c, int cOff, int cStride) {
+        int a1 = a0 + aRowStride;
+        int a2 = a1 + aRowStride;
+        int a3 = a2 + aRowStride;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (seed == null) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
+        } else {
+            int s = seedAt(seedOff, row0, seedRowsPer, seedStride);
+            c00 = FloatVector.fromArray(S, seed, s);
+            c01 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 1, seedRowsPer, seedStride);
+            c10 = FloatVector.fromArray(S, seed, s);
+            c11 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 2, seedRowsPer, seedStride);
+            c20 = FloatVector.fromArray(S, seed, s);
+            c21 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 3, seedRowsPer, seedStride);
+            c30 = FloatVector.fromArray(S, seed, s);
+            c31 = FloatVector.fromArray(S, seed, s + L);
+        }
+        for (int p = 0; p < kLen; p++) {
+            int bi = bOff + p * bStep;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            int ap = p * aStep;
+            FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+        }
+        if (store == ACT_RELU) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + cStride);
+        c11.intoArray(c, cOff + cStride + L);
+        c20.intoArray(c, cOff + 2 * cStride);
+        c21.intoArray(c, cOff + 2 * cStride + L);
+        c30.intoArray(c, cOff + 3 * cStride);
+        c31.intoArray(c, cOff + 3 * cStride + L);
+    }
+
+    /** One row of {@link #tile6x2} (the last 1-3 rows). */
+    static void tile1x2(int kLen, float[] a, int a0, int aStep, float[] b, int bOff, int bStep,
+                        float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
+                        int store, float[] c, int cOff) {
+        FloatVector c00, c01;
+        if (seed == null) {
+            c00 = c01 = FloatVector.zero(S);
+        } else {
+            int s = seedAt(seedOff, row0, seedRowsPer, seedStride);
+            c00 = FloatVector.fromArray(S, seed, s);
+            c01 = FloatVector.fromArray(S, seed, s + L);
+        }
+        // A single row has only two dependency chains; split the reduction over even and odd p so four
+        // FMAs are in flight.
+        FloatVector d00 = FloatVector.zero(S);
+        FloatVector d01 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 1 < kLen; p += 2) {
+            int bi = bOff + p * bStep;
+            FloatVector v0 = FloatVector.broadcast(S, a[a0 + p * aStep]);
+            c00 = v0.fma(FloatVector.fromArray(S, b, bi), c00);
+            c01 = v0.fma(FloatVector.fromArray(S, b, bi + L), c01);
+            int bj = bi + bStep;
+            FloatVector v1 = FloatVector.broadcast(S, a[a0 + (p + 1) * aStep]);
+            d00 = v1.fma(FloatVector.fromArray(S, b, bj), d00);
+            d01 = v1.fma(FloatVector.fromArray(S, b, bj + L), d01);
+        }
+        if (p < kLen) {
+            int bi = bOff + p * bStep;
+            FloatVector v0 = FloatVector.broadcast(S, a[a0 + p * aStep]);
+            c00 = v0.fma(FloatVector.fromArray(S, b, bi), c00);
+            c01 = v0.fma(FloatVector.fromArray(S, b, bi + L), c01);
+        }
+        c00 = c00.add(d00);
+        c01 = c01.add(d01);
+        if (store == ACT_RELU) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+    }
+
+    /**
+     * The column tail: 4 rows x one vector of which only the first min(cols, L) lanes exist. Masked loads
+     * read zeros outside, masked stores leave the rest of the row alone. The mask is built here from an
+     * int, never passed in, so it cannot escape and be boxed.
+     */
+    static void tile4x1m(int kLen, float[] a, int a0, int aRowStride, int aStep, float[] b, int bOff, int bStep,
+                         int cols, float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
+                         int store, float[] c, int cOff, int cStride) {
+        VectorMask<Float> m = S.indexInRange(0, cols);
+        int a1 = a0 + aRowStride;
+        int a2 = a1 + aRowStride;
+        int a3 = a2 + aRowStride;
+        FloatVector c0, c1, c2, c3;
+        if (seed == null) {
+            c0 = c1 = c2 = c3 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, seed, seedAt(seedOff, row0, seedRowsPer, seedStride), m);
+            c1 = FloatVector.fromArray(S, seed, seedAt(seedOff, row0 + 1, seedRowsPer, seedStride), m);
+            c2 = FloatVector.fromArray(S, seed, seedAt(seedOff, row0 + 2, seedRowsPer, seedStride), m);
+            c3 = FloatVector.fromArray(S, seed, seedAt(seedOff, row0 + 3, seedRowsPer, seedStride), m);
+        }
+        for (int p = 0; p < kLen; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * bStep, m);
+            int ap = p * aStep;
+            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
+        }
+        if (store == ACT_RELU) {
+            c0 = c0.max(0f);
+            c1 = c1.max(0f);
+            c2 = c2.max(0f);
+            c3 = c3.max(0f);
+        }
+        c0.intoArray(c, cOff, m);
+        c1.intoArray(c, cOff + cStride, m);
+        c2.intoArray(c, cOff + 2 * cStride, m);
+        c3.intoArray(c, cOff + 3 * cStride, m);
+    }
+
+    /** One row of {@link #tile4x1m}. */
+    static void tile1x1m(int kLen, float[] a, int a0, int aStep, float[] b, int bOff, int bStep, int cols,
+                         float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
+                         int store, float[] c, int cOff) {
+        VectorMask<Float> m = S.indexInRange(0, cols);
+        FloatVector c0 = seed == null ? FloatVector.zero(S)
+                : FloatVector.fromArray(S, seed, seedAt(seedOff, row0, seedRowsPer, seedStride), m);
+        FloatVector d0 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 1 < kLen; p += 2) {
+            int bi = bOff + p * bStep;
+            c0 = FloatVector.broadcast(S, a[a0 + p * aStep]).fma(FloatVector.fromArray(S, b, bi, m), c0);
+            d0 = FloatVector.broadcast(S, a[a0 + (p + 1) * aStep]).fma(FloatVector.fromArray(S, b, bi + bStep, m), d0);
+        }
+        if (p < kLen) {
+            c0 = FloatVector.broadcast(S, a[a0 + p * aStep]).fma(FloatVector.fromArray(S, b, bOff + p * bStep, m), c0);
+        }
+        c0 = c0.add(d0);
+        if (store == ACT_RELU) {
+            c0 = c0.max(0f);
+        }
+        c0.intoArray(c, cOff, m);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Backward
+    // ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void linearBackward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
+                               float[] y, int yOff, float[] dy, int dyOff, Activation act,
+                               float[] dx, int dxOff, float[] dw, int dwOff, float[] db, int dbOff,
+                               boolean accumulate) {
+        activationGrad(n * out, y, yOff, dy, dyOff, act);
+        weightGrad(n, in, out, x, xOff, dy, dyOff, dw, dwOff, accumulate);
+        if (db != null) {
+            biasGrad(n, out, dy, dyOff, db, dbOff, accumulate);
+        }
+        if (dx != null) {
+            inputGrad(n, in, out, dy, dyOff, w, wOff, dx, dxOff);
+        }
+    }
+
+    /** dz = dy * act'(y), in place, with the reference's operations (so the result is bit-identical). */
+    private static void activationGrad(int len, float[] y, int yOff, float[] dy, int dyOff, Activation act) {
+        if (act == Activation.IDENTITY) {
+            return; // dy * 1
+        }
+        boolean relu = act == Activation.RELU;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int e = 0;
+        int bound = S.loopBound(len);
+        for (; e < bound; e += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, yOff + e);
+            FloatVector d = relu ? zero.blend(one, yv.compare(VectorOperators.GT, 0f)) : one.sub(yv.mul(yv));
+            FloatVector.fromArray(S, dy, dyOff + e).mul(d).intoArray(dy, dyOff + e);
+        }
+        for (; e < len; e++) {
+            dy[dyOff + e] *= act.derivativeFromOutput(y[yOff + e]);
+        }
+    }
+
+    /** dW[in][out] (+)= x^T dz with the forward GEMM: the rows of C are k (x read down a column, stride
+     * in), the reduction runs over the batch, the seed is the old dW (or zero). */
+    private static void weightGrad(int n, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                   float[] dw, int dwOff, boolean accumulate) {
+        gemm(in, n, out, x, xOff, 1, in, dz, dzOff, out,
+                accumulate ? dw : null, dwOff, 0, 1, out, ACT_IDENTITY, dw, dwOff);
+    }
+
+    /** db[o] (+)= sum_i dz[i][o], rows summed in order as in the reference. */
+    private static void biasGrad(int n, int out, float[] dz, int dzOff, float[] db, int dbOff, boolean accumulate) {
+        for (int o = 0; o < out; o += L) {
+            VectorMask<Float> m = S.indexInRange(o, out);
+            FloatVector acc = accumulate ? FloatVector.fromArray(S, db, dbOff + o, m) : FloatVector.zero(S);
+            for (int i = 0; i < n; i++) {
+                acc = acc.add(FloatVector.fromArray(S, dz, dzOff + i * out + o, m));
+            }
+            acc.intoArray(db, dbOff + o, m);
+        }
+    }
+
+    /**
+     * dx[n][in] = dz[n][out] W^T. Both dz rows and W rows are contiguous along o, so this is a tile of dot
+     * products: 4 rows of dz x 2 rows of W, vector partial sums along o, one horizontal sum per output.
+     */
+    private static void inputGrad(int n, int in, int out, float[] dz, int dzOff, float[] w, int wOff,
+                                  float[] dx, int dxOff) {
+        int i = 0;
+        for (; i + MR <= n; i += MR) {
+            int k = 0;
+            for (; k + 2 <= in; k += 2) {
+                dotTile4x2(out, dz, dzOff + i * out, out, w, wOff + k * out, out, dx, dxOff + i * in + k, in);
+            }
+            for (; k < in; k++) {
+                for (int r = 0; r < MR; r++) {
+                    dx[dxOff + (i + r) * in + k] = dot(out, dz, dzOff + (i + r) * out, w, wOff + k * out);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            for (int k = 0; k < in; k++) {
+                dx[dxOff + i * in + k] = dot(out, dz, dzOff + i * out, w, wOff + k * out);
+            }
+        }
+    }
+
+    /** c[r][q] = dot(a row r, b row q) for r < 4, q < 2, over len elements. */
+    static void dotTile4x2(int len, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                           float[] c, int cOff, int cStride) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
+        int a1 = aOff + aStride;
+        int a2 = a1 + aStride;
+        int a3 = a2 + aStride;
+        int b1 = bOff + bStride;
+        int bound = S.loopBound(len);
+        int o = 0;
+        for (; o < bound; o += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, bOff + o);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + o);
+            FloatVector v0 = FloatVector.fromArray(S, a, aOff + o);
+            c00 = v0.fma(w0, c00);
+            c01 = v0.fma(w1, c01);
+            FloatVector v1 = FloatVector.fromArray(S, a, a1 + o);
+            c10 = v1.fma(w0, c10);
+            c11 = v1.fma(w1, c11);
+            FloatVector v2 = FloatVector.fromArray(S, a, a2 + o);
+            c20 = v2.fma(w0, c20);
+            c21 = v2.fma(w1, c21);
+            FloatVector v3 = FloatVector.fromArray(S, a, a3 + o);
+            c30 = v3.fma(w0, c30);
+            c31 = v3.fma(w1, c31);
+        }
+        if (o < len) {
+            VectorMask<Float> m = S.indexInRange(o, len);
+            FloatVector w0 = FloatVector.fromArray(S, b, bOff + o, m);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + o, m);
+            FloatVector v0 = FloatVector.fromArray(S, a, aOff + o, m);
+            c00 = v0.fma(w0, c00);
+            c01 = v0.fma(w1, c01);
+            FloatVector v1 = FloatVector.fromArray(S, a, a1 + o, m);
+            c10 = v1.fma(w0, c10);
+            c11 = v1.fma(w1, c11);
+            FloatVector v2 = FloatVector.fromArray(S, a, a2 + o, m);
+            c20 = v2.fma(w0, c20);
+            c21 = v2.fma(w1, c21);
+            FloatVector v3 = FloatVector.fromArray(S, a, a3 + o, m);
+            c30 = v3.fma(w0, c30);
+            c31 = v3.fma(w1, c31);
+        }
+        c[cOff] = c00.reduceLanes(VectorOperators.ADD);
+        c[cOff + 1] = c01.reduceLanes(VectorOperators.ADD);
+        c[cOff + cStride] = c10.reduceLanes(VectorOperators.ADD);
+        c[cOff + cStride + 1] = c11.reduceLanes(VectorOperators.ADD);
+        c[cOff + 2 * cStride] = c20.reduceLanes(VectorOperators.ADD);
+        c[cOff + 2 * cStride + 1] = c21.reduceLanes(VectorOperators.ADD);
+        c[cOff + 3 * cStride] = c30.reduceLanes(VectorOperators.ADD);
+        c[cOff + 3 * cStride + 1] = c31.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** One dot product of len contiguous elements, two accumulators. */
+    static float dot(int len, float[] a, int aOff, float[] b, int bOff) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int o = 0;
+        for (; o + 2 * L <= len; o += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, aOff + o).fma(FloatVector.fromArray(S, b, bOff + o), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + o + L).fma(FloatVector.fromArray(S, b, bOff + o + L), s1);
+        }
+        for (; o < len; o += L) {
+            VectorMask<Float> m = S.indexInRange(o, len);
+            s0 = FloatVector.fromArray(S, a, aOff + o, m).fma(FloatVector.fromArray(S, b, bOff + o, m), s0);
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Adam, fusion score, top-k
+    // ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void adamUpdate(int len, float[] params, int pOff, float[] grads, int gOff, float[] m, int mOff,
+                           float[] v, int vOff, float lr, float beta1, float beta2, float eps, int step) {
+        float c1 = 1f - (float) Math.pow(beta1, step);
+        float c2 = 1f - (float) Math.pow(beta2, step);
+        float ob1 = 1f - beta1;
+        float ob2 = 1f - beta2;
+        // The same float operations in the same order as the reference (no FMA contraction), so every
+        // lane is bit-identical to ScalarKernelOps.
+        int i = 0;
+        int bound = S.loopBound(len);
+        for (; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, grads, gOff + i);
+            FloatVector mi = FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(g.mul(ob1));
+            FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(g.mul(ob2).mul(g));
+            mi.intoArray(m, mOff + i);
+            vi.intoArray(v, vOff + i);
+            FloatVector mHat = mi.div(c1);
+            FloatVector vHat = vi.div(c2);
+            FloatVector p = FloatVector.fromArray(S, params, pOff + i);
+            p.sub(mHat.mul(lr).div(vHat.sqrt().add(eps))).intoArray(params, pOff + i);
+        }
+        for (; i < len; i++) {
+            float g = grads[gOff + i];
+            float mi = beta1 * m[mOff + i] + ob1 * g;
+            float vi = beta2 * v[vOff + i] + ob2 * g * g;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            float mHat = mi / c1;
+            float vHat = vi / c2;
+            params[pOff + i] -= lr * mHat / ((float) Math.sqrt(vHat) + eps);
+        }
+    }
+
+    @Override
+    public void fusionScore(int n, int k, float[] p, int pOff, float[] power, int powOff, float[] bias, int biasOff,
+                            float[] score, int scoreOff) {
+        // ln on whole vectors (an SVML intrinsic on x86). Lanes past the row end are set to ln(1) * 0.
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i++) {
+            int row = i * k;
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < k; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, k);
+                FloatVector arg = FloatVector.fromArray(S, p, pOff + row + j, m)
+                        .add(FloatVector.fromArray(S, bias, biasOff + row + j, m));
+                FloatVector ln = one.blend(arg, m).lanewise(VectorOperators.LOG);
+                acc = FloatVector.fromArray(S, power, powOff + row + j, m).fma(ln, acc);
+            }
+            score[scoreOff + i] = acc.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    @Override
+    public void topK(int n, float[] scores, int scoreOff, long[] ids, int idsOff, int k, int[] outIdx, int outOff) {
+        TopK.select(n, scores, scoreOff, ids, idsOff, k, outIdx, outOff);
+    }
+}
