@@ -1,0 +1,162 @@
+package io.enhancedrl.cli;
+
+import io.enhancedrl.baselines.CrossEntropyMethod;
+import io.enhancedrl.eval.MethodResult;
+import io.enhancedrl.eval.MetricSummary;
+import io.enhancedrl.eval.OnlineEvaluator;
+import io.enhancedrl.eval.OnlineMetrics;
+import io.enhancedrl.eval.RoundStats;
+import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.rl.CriticMode;
+import io.enhancedrl.rl.Encoding;
+import io.enhancedrl.rl.ProgressiveTrainer;
+import io.enhancedrl.rl.RlConfig;
+import io.enhancedrl.rl.UpdateStats;
+import io.enhancedrl.sim.FixedFusionPolicy;
+import io.enhancedrl.sim.SessionOutcome;
+import io.enhancedrl.sim.SimConfig;
+import io.enhancedrl.sim.Simulator;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo experiment: on one simulated world, every method is trained with the same budget and evaluated
+ * online on the same fresh users: fixed (production) fusion, CEM-tuned global fusion, user-level RL and
+ * EnhancedRL, each RL method over the progressive rounds.
+ */
+public final class DemoExperiment {
+
+    /** Budget of one experiment. */
+    public record Profile(String name, int rounds, int sessionsPerRound, int updatesPerRound, int evalSeeds,
+                          int evalSessions, int cemIterations, int cemPopulation, int cemSessions, int collectBatch) {
+        public static Profile quick() {
+            return new Profile("quick", 2, 300, 150, 5, 200, 3, 8, 100, 100);
+        }
+
+        public static Profile full() {
+            return new Profile("full", 5, 1000, 600, 5, 600, 6, 12, 200, 200);
+        }
+    }
+
+    private final SimConfig simConfig;
+    private final RlConfig rlConfig;
+    private final Profile profile;
+    private final KernelOps ops;
+    private final long seed;
+    private final PrintStream log;
+
+    public DemoExperiment(SimConfig simConfig, RlConfig rlConfig, Profile profile, KernelOps ops, long seed,
+                          PrintStream log) {
+        this.simConfig = simConfig;
+        this.rlConfig = rlConfig.withBudget(profile.rounds(), profile.sessionsPerRound(), profile.updatesPerRound());
+        this.profile = profile;
+        this.ops = ops;
+        this.seed = seed;
+        this.log = log;
+    }
+
+    public RlConfig rlConfig() {
+        return rlConfig;
+    }
+
+    /** Runs every method on a simulator built from the config; returns one result per method. */
+    public List<MethodResult> run(SimConfig cfg, String label, boolean includeVariants) {
+        Simulator sim = new Simulator(cfg, seed, ops);
+        OnlineEvaluator eval = new OnlineEvaluator(profile.evalSeeds(), profile.evalSessions(), profile.collectBatch());
+        float[] production = FixedFusionPolicy.production(sim.fusionSpace()).action();
+        List<MethodResult> results = new ArrayList<>();
+        long t0 = System.nanoTime();
+
+        phase(label, "fixed fusion: evaluate", t0);
+        Map<String, MetricSummary> fixed = eval.evaluate(sim, () -> new FixedFusionPolicy(production));
+        results.add(new MethodResult("fixed fusion", fixed, List.of(), Double.NaN));
+
+        phase(label, "CEM global fusion: search", t0);
+        int[] evalCount = {0};
+        var cem = CrossEntropyMethod.maximize(production,
+                new CrossEntropyMethod.Settings(profile.cemIterations(), profile.cemPopulation(),
+                        Math.max(2, profile.cemPopulation() / 4), 0.3, 0.05), seed,
+                a -> {
+                    // each candidate is scored on its own training users (never the evaluation users)
+                    List<SessionOutcome> out = sim.start(profile.collectBatch(), profile.cemSessions(),
+                            7_000_000L + evalCount[0]++).runToEnd(new FixedFusionPolicy(a));
+                    return out.stream().mapToDouble(SessionOutcome::validConsumption).average().orElse(0);
+                });
+        Map<String, MetricSummary> cemOnline = eval.evaluate(sim, () -> new FixedFusionPolicy(cem.best()));
+        results.add(new MethodResult("CEM global fusion", cemOnline, List.of(), Double.NaN));
+
+        results.add(trainAndEvaluate(label, "user-level RL", Encoding.REQUEST, rlConfig, sim, eval, production, t0));
+        results.add(trainAndEvaluate(label, "EnhancedRL", Encoding.PAIR, rlConfig, sim, eval, production, t0));
+        if (includeVariants) {
+            results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,
+                    rlConfig.withCriticMode(CriticMode.LIST_SUM), sim, eval, production, t0));
+        }
+        return results;
+    }
+
+    private MethodResult trainAndEvaluate(String label, String name, Encoding enc, RlConfig cfg, Simulator sim,
+                                          OnlineEvaluator eval, float[] production, long t0) {
+        phase(label, name + ": " + cfg.rounds() + " progressive rounds", t0);
+        ProgressiveTrainer trainer = new ProgressiveTrainer(cfg, enc, sim, production, ops, seed + name.hashCode(),
+                profile.collectBatch());
+        List<RoundStats> rounds = trainer.run(eval, new ProgressiveTrainer.Listener() {
+            @Override
+            public void roundDone(RoundStats s) {
+                log.printf("    round %d: valid consumption %.3f ± %.3f, critic TD error %.4f, actor loss %.4f, %d logged steps  [%s]%n",
+                        s.round(), s.validConsumption(), s.validConsumptionCi(), s.criticTdError(), s.actorLoss(),
+                        s.loggedSteps(), elapsed(t0));
+            }
+        });
+        Map<String, MetricSummary> online = eval.evaluate(sim, trainer::policy);
+        return new MethodResult(name, online, rounds, Double.NaN);
+    }
+
+    private void phase(String label, String what, long t0) {
+        log.printf("[%s] %s  [%s]%n", label, what, elapsed(t0));
+    }
+
+    static String elapsed(long t0) {
+        long s = (System.nanoTime() - t0) / 1_000_000_000L;
+        return String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    /** The comparison table as markdown. */
+    public static String table(List<MethodResult> results) {
+        StringBuilder sb = new StringBuilder("| method |");
+        for (String m : OnlineMetrics.ALL) {
+            sb.append(' ').append(m).append(" |");
+        }
+        sb.append("\n|---|");
+        sb.append("---|".repeat(OnlineMetrics.ALL.size())).append('\n');
+        for (MethodResult r : results) {
+            sb.append("| ").append(r.method()).append(" |");
+            for (String m : OnlineMetrics.ALL) {
+                MetricSummary s = r.online().get(m);
+                sb.append(String.format(" %.3f ± %.3f |", s.mean(), s.ci95HalfWidth()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Which methods are clearly above which on valid consumption (non-overlapping 95% CIs). */
+    public static List<String> separations(List<MethodResult> results) {
+        List<String> out = new ArrayList<>();
+        for (MethodResult a : results) {
+            for (MethodResult b : results) {
+                if (a != b && a.online().get(OnlineMetrics.VALID_CONSUMPTION)
+                        .clearlyAbove(b.online().get(OnlineMetrics.VALID_CONSUMPTION))) {
+                    out.add(a.method() + " > " + b.method());
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unused")
+    private static void unused(UpdateStats s) {
+    }
+}

@@ -1,0 +1,144 @@
+package io.enhancedrl.rl;
+
+import io.enhancedrl.eval.MetricSummary;
+import io.enhancedrl.eval.OnlineEvaluator;
+import io.enhancedrl.eval.OnlineMetrics;
+import io.enhancedrl.eval.RoundStats;
+import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.sim.FusionPolicy;
+import io.enhancedrl.sim.SimConfig;
+import io.enhancedrl.sim.Simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Progressive training (spec section 6): in round r, deploy pi_{r-1} (pi_0 = the production fusion) with box
+ * exploration, collect sessions, train on all data so far, and the trained actor becomes the next round's
+ * behaviour policy. The same procedure trains EnhancedRL ({@link Encoding#PAIR}) and the user-level
+ * baseline ({@link Encoding#REQUEST}).
+ */
+public final class ProgressiveTrainer {
+
+    /** Progress callbacks for the CLI; every method has a no-op default. */
+    public interface Listener {
+        default void collecting(int round, int sessions) {
+        }
+
+        default void collected(long sessions) {
+        }
+
+        default void training(int round, int updates) {
+        }
+
+        default void trained(int updates, UpdateStats last) {
+        }
+
+        default void roundDone(RoundStats stats) {
+        }
+    }
+
+    private final RlConfig cfg;
+    private final Encoding encoding;
+    private final Simulator sim;
+    private final KernelOps ops;
+    private final long seed;
+    private final List<StepRecord> data = new ArrayList<>();
+    private final ActorCriticLearner learner;
+    private final float[] productionAction;
+    private final int listLength;
+    private final int collectBatch;
+
+    public ProgressiveTrainer(RlConfig cfg, Encoding encoding, Simulator sim, float[] productionAction, KernelOps ops,
+                              long seed, int collectBatch) {
+        this.cfg = cfg;
+        this.encoding = encoding;
+        this.sim = sim;
+        this.ops = ops;
+        this.seed = seed;
+        this.productionAction = productionAction.clone();
+        this.collectBatch = collectBatch;
+        SimConfig sc = sim.config();
+        this.listLength = sc.listLength();
+        int sw = encoding.stateWidth(sc.userWidth(), sc.contextWidth(), sc.itemWidth(), sc.tasks());
+        int c = sc.candidatesPerRequest();
+        int perStep = encoding == Encoding.REQUEST ? 1 : (cfg.unshownPerShown() < 0 ? c
+                : Math.min(c, listLength * (1 + cfg.unshownPerShown())));
+        int maxTransitions = Math.max(1, cfg.batchPairs() / Math.max(1, perStep)) + 1;
+        int maxRows = maxTransitions * perStep + perStep;
+        learner = new ActorCriticLearner(cfg, ops, sw, sc.actionWidth(), maxRows, maxTransitions, productionAction,
+                seed);
+        this.batch = new UnitBatch(sw, sc.actionWidth(), maxTransitions, maxRows, maxRows);
+        if (cfg.criticMode() == CriticMode.LIST_SUM && cfg.listSumNext() == ListSumNext.TARGET_TOP_L) {
+            learner.setNextListSelector(new TopLSelector(sim.fusionSpace(), ops, listLength, sc.tasks(), maxRows));
+        }
+    }
+
+    private final UnitBatch batch;
+
+    public ActorCriticLearner learner() {
+        return learner;
+    }
+
+    public List<StepRecord> data() {
+        return data;
+    }
+
+    /** The current policy (no exploration). */
+    public FusionPolicy policy() {
+        return encoding == Encoding.PAIR
+                ? new PairActorPolicy(learner.actor(), ops, collectBatch * sim.config().candidatesPerRequest())
+                : new RequestActorPolicy(learner.actor(), ops);
+    }
+
+    /** Runs all rounds; after each round the deployed policy is evaluated online. */
+    public List<RoundStats> run(OnlineEvaluator evaluator, Listener listener) {
+        List<RoundStats> rounds = new ArrayList<>();
+        Collector collector = new Collector(cfg, collectBatch);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int r = 1; r <= cfg.rounds(); r++) {
+            FusionPolicy behaviour = r == 1 ? new io.enhancedrl.sim.FixedFusionPolicy(productionAction) : policy();
+            listener.collecting(r, cfg.sessionsPerRound());
+            // user streams of training rounds: disjoint from each other and from evaluation users
+            data.addAll(collector.collect(sim, behaviour, cfg.sessionsPerRound(), seed * 1000 + r, rng.nextLong(), null,
+                    listener::collected));
+            listener.training(r, cfg.updatesPerRound());
+            UpdateStats last = null;
+            double tdSum = 0;
+            double actorSum = 0;
+            for (int u = 0; u < cfg.updatesPerRound(); u++) {
+                fillBatch(rng);
+                last = learner.update(batch);
+                tdSum += last.tdError();
+                actorSum += last.actorLoss();
+                listener.trained(1, last);
+            }
+            Map<String, MetricSummary> online = evaluator.evaluate(sim, this::policy);
+            MetricSummary vc = online.get(OnlineMetrics.VALID_CONSUMPTION);
+            int n = Math.max(1, cfg.updatesPerRound());
+            RoundStats stats = new RoundStats(r, vc.mean(), vc.ci95HalfWidth(), tdSum / n, actorSum / n, data.size());
+            rounds.add(stats);
+            listener.roundDone(stats);
+        }
+        return rounds;
+    }
+
+    /** Samples transitions uniformly from all data so far until the batch holds about batchPairs units. */
+    void fillBatch(SplittableRandom rng) {
+        batch.clear();
+        int guard = 0;
+        while (batch.units < cfg.batchPairs() && guard++ < 10 * cfg.batchPairs()) {
+            StepRecord rec = data.get(rng.nextInt(data.size()));
+            int units = encoding.unitsOf(rec, cfg);
+            if (units == 0) {
+                continue;
+            }
+            if (!batch.hasRoomFor(units, encoding.nextUnitsOf(rec, cfg))) {
+                break;
+            }
+            encoding.encode(rec, cfg, listLength, batch);
+        }
+    }
+}
