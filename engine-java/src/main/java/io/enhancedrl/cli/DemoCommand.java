@@ -44,16 +44,38 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-ablation", description = "Skip the itemHeterogeneity = 0 ablation.")
     boolean noAblation;
 
+    @Option(names = "--rounds", description = "Override the profile's progressive rounds.")
+    Integer rounds;
+
+    @Option(names = "--sessions-per-round", description = "Override the profile's sessions collected per round.")
+    Integer sessionsPerRound;
+
+    @Option(names = "--updates-per-round", description = "Override the profile's gradient steps per round.")
+    Integer updatesPerRound;
+
+    @Option(names = "--eval-sessions", description = "Override the profile's sessions per evaluation seed.")
+    Integer evalSessions;
+
+    @Option(names = "--variants", negatable = true, description = "Also train the list-sum critic variant (default: on in the full profile).")
+    Boolean variants;
+
     @Override
     public Integer call() throws Exception {
         KernelOps ops = Backends.select();
         SimConfig sim = simConfigFile == null ? SimConfig.defaults() : SimConfig.load(simConfigFile);
         RlConfig rl = rlConfigFile == null ? RlConfig.defaults() : RlConfig.load(rlConfigFile);
-        DemoExperiment.Profile profile = quick ? DemoExperiment.Profile.quick() : DemoExperiment.Profile.full();
+        DemoExperiment.Profile p = quick ? DemoExperiment.Profile.quick() : DemoExperiment.Profile.full();
+        DemoExperiment.Profile profile = new DemoExperiment.Profile(p.name(),
+                rounds != null ? rounds : p.rounds(),
+                sessionsPerRound != null ? sessionsPerRound : p.sessionsPerRound(),
+                updatesPerRound != null ? updatesPerRound : p.updatesPerRound(), p.evalSeeds(),
+                evalSessions != null ? evalSessions : p.evalSessions(), p.cemIterations(), p.cemPopulation(),
+                p.cemSessions(), p.collectBatch());
         DemoExperiment exp = new DemoExperiment(sim, rl, profile, ops, seed, System.out);
         System.out.printf("EnhancedRL demo, profile %s, backend %s, seed %d%n", profile.name(), ops.name(), seed);
         long t0 = System.nanoTime();
-        List<MethodResult> main = exp.run(sim, "itemHeterogeneity=" + sim.itemHeterogeneity(), !quick);
+        List<MethodResult> main = exp.run(sim, "itemHeterogeneity=" + sim.itemHeterogeneity(),
+                variants != null ? variants : !quick);
         String mainTable = DemoExperiment.table(main);
         System.out.println();
         System.out.println("Comparison (online, fresh users; mean ± 95% CI over " + profile.evalSeeds() + " evaluation seeds):");
