@@ -1,7 +1,7 @@
 package io.enhancedrl.cli;
 
 import io.enhancedrl.kernels.Backends;
-import io.enhancedrl.model.ToyRegression;
+import io.enhancedrl.model.TrainToyRegression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,16 +11,12 @@ import java.util.concurrent.Callable;
         description = "Fits a small MLP to a synthetic function with Adam and prints the loss curve (checks the training primitives).")
 public final class ToyCommand implements Callable<Integer> {
 
-    @Option(names = "--epochs", defaultValue = "2000", description = "Mini-batch steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "200", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Override
     public Integer call() {
-        double[] curve = ToyRegression.train(Backends.select(), epochs, 1);
-        for (int e = 0; e < curve.length; e += Math.max(1, curve.length / 20)) {
-            System.out.printf("step %5d  mse %.5f%n", e, curve[e]);
-        }
-        System.out.printf("step %5d  mse %.5f%n", curve.length - 1, curve[curve.length - 1]);
+        TrainToyRegression.run(Backends.select(), epochs, 1, Math.max(1, epochs / 20), System.out);
         return 0;
     }
 }

@@ -1,56 +1,69 @@
 package io.enhancedrl.model;
 
 /**
- * Per-thread buffers of an {@link MlpEnsemble} for batches of up to maxRows rows. Not thread-safe.
- * Holds the packed first layer of all members ([in][M*h1]) and its output, each member's deeper layer
- * outputs, and the stacked final outputs [M][n][out].
+ * Per-thread buffers of one {@link MlpEnsemble} for batches of up to {@link #maxRows()} rows. Besides the
+ * per-member layer outputs it holds the packed first layer ({@code [in][M*h1]} weights, {@code [M*h1]} biases),
+ * which {@link MlpEnsemble#forward} refreshes from the parameter slab on every call, so the packed copy can
+ * never be stale and the ensemble itself stays free of mutable caches (see {@link MlpEnsemble} for why).
+ *
+ * <p>Layer outputs of a batch of n rows are stored member-major, [M][n][out_l] from offset 0 (member m at
+ * m*n*out_l). Not thread-safe: give each thread its own workspace.
  */
 public final class EnsembleWorkspace {
 
     private final MlpSpec spec;
     private final int members;
     private final int maxRows;
-    final float[] packedW1;      // [in][M*h1]
-    final float[] packedB1;      // [M*h1]
-    final float[] packedOut1;    // [maxRows][M*h1]
-    final float[] packedGrad1;   // [maxRows][M*h1]
-    final float[] packedDw1;     // [in][M*h1]
-    final float[] packedDb1;     // [M*h1]
-    final float[][][] outputs;   // [member][layer][maxRows*out_l]
-    final float[] output;        // [M][maxRows... packed as M][n][out] for the current n
-    final float[] memberDOut;    // [maxRows*out]
+    private final float[][] layerOutputs;
+    /** Layer 0 of all members side by side: W [in][M*h1], b [M*h1], output [n][M*h1]. */
+    final float[] packedW1;
+    final float[] packedB1;
+    final float[] packedOut1;
+    /** Backward of the packed layer: dy [n][M*h1] (becomes dz), dW [in][M*h1], db [M*h1]. */
+    final float[] packedDy1;
+    final float[] packedDw1;
+    final float[] packedDb1;
+    /** Per-member gradient ping-pong buffers [maxRows][maxWidth]. */
     final float[] gradA;
     final float[] gradB;
-    final float[] dxScratch;     // [maxRows*h1] d/d(layer-1 output) of one member
-    int packedVersion = -1;
 
+    /**
+     * @param spec the architecture of every member
+     * @param members the ensemble size M (&gt;= 1)
+     * @param maxRows the largest batch (&gt;= 1)
+     */
     public EnsembleWorkspace(MlpSpec spec, int members, int maxRows) {
-        if (members < 1 || maxRows < 1) {
-            throw new IllegalArgumentException("members and maxRows: expected >= 1 but were " + members + ", " + maxRows);
+        if (spec == null) {
+            throw new NullPointerException("spec: expected an MlpSpec but was null");
+        }
+        if (members < 1) {
+            throw new IllegalArgumentException("members: expected >= 1 but was " + members);
+        }
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows: expected >= 1 but was " + maxRows);
+        }
+        long largest = (long) members * maxRows * spec.maxWidth();
+        if (largest > Integer.MAX_VALUE - 16 || (long) members * spec.inputWidth() * spec.layerOutput(0) > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("members x maxRows: " + members + " x " + maxRows + " rows of width "
+                    + spec.maxWidth() + " exceed the largest Java array");
         }
         this.spec = spec;
         this.members = members;
         this.maxRows = maxRows;
-        int in = spec.inputWidth();
-        int h1 = spec.layerOutput(0);
-        packedW1 = new float[in * members * h1];
-        packedB1 = new float[members * h1];
-        packedOut1 = new float[maxRows * members * h1];
-        packedGrad1 = new float[maxRows * members * h1];
-        packedDw1 = new float[in * members * h1];
-        packedDb1 = new float[members * h1];
-        outputs = new float[members][spec.layerCount()][];
-        for (int m = 0; m < members; m++) {
-            for (int l = 0; l < spec.layerCount(); l++) {
-                outputs[m][l] = new float[maxRows * spec.layerOutput(l)];
-            }
+        this.layerOutputs = new float[spec.layerCount()][];
+        for (int l = 0; l < spec.layerCount(); l++) {
+            layerOutputs[l] = new float[members * maxRows * spec.layerOutput(l)];
         }
-        output = new float[members * maxRows * spec.outputWidth()];
-        memberDOut = new float[maxRows * spec.outputWidth()];
-        int widest = Math.max(spec.maxWidth(), in);
-        gradA = new float[maxRows * widest];
-        gradB = new float[maxRows * widest];
-        dxScratch = new float[maxRows * h1];
+        int in = spec.inputWidth();
+        int packedWidth = members * spec.layerOutput(0);
+        this.packedW1 = new float[in * packedWidth];
+        this.packedB1 = new float[packedWidth];
+        this.packedOut1 = new float[maxRows * packedWidth];
+        this.packedDy1 = new float[maxRows * packedWidth];
+        this.packedDw1 = new float[in * packedWidth];
+        this.packedDb1 = new float[packedWidth];
+        this.gradA = new float[maxRows * spec.maxWidth()];
+        this.gradB = new float[maxRows * spec.maxWidth()];
     }
 
     public MlpSpec spec() {
@@ -65,8 +78,16 @@ public final class EnsembleWorkspace {
         return maxRows;
     }
 
-    /** Outputs of the last forward: member m's row i, column o at (m * n + i) * out + o. */
+    /** Every member's output of the latest forward pass, [M][n][outputWidth] at offset 0. */
     public float[] output() {
-        return output;
+        return layerOutputs[layerOutputs.length - 1];
+    }
+
+    /** Layer {@code layer}'s output of every member of the latest forward pass, [M][n][out_layer] at offset 0. */
+    public float[] layerOutput(int layer) {
+        if (layer < 0 || layer >= layerOutputs.length) {
+            throw new IndexOutOfBoundsException("layer: expected 0.." + (layerOutputs.length - 1) + " but was " + layer);
+        }
+        return layerOutputs[layer];
     }
 }

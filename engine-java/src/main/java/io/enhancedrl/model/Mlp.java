@@ -3,200 +3,187 @@ package io.enhancedrl.model;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.KernelOps;
 
-import java.util.SplittableRandom;
-
 /**
- * A multi-layer perceptron whose parameters live in one slab (layer l: W_l [in][out] then b_l [out], see
- * {@link MlpSpec}); forward, backward and the split first layer run on any {@link KernelOps}.
+ * A multi-layer perceptron whose parameters live in one slab ({@link #params()}, layout of
+ * {@link MlpSpec}: per layer W[in][out] then b[out]); layers are views by offset
+ * ({@link MlpSpec#weightOffset}, {@link MlpSpec#biasOffset}). Gradients use the same layout, so the optimizer
+ * and the model files treat parameters, gradients and moments as flat arrays.
  *
- * <p>Thread safety: forward passes only read the parameters, so one instance may serve many threads at
- * once, each with its own {@link MlpWorkspace}, as long as nobody writes the parameters meanwhile (training
- * or {@link #copyFrom}); serving swaps whole instances instead of writing into a shared one.
+ * <p>Forward and backward run on a caller-supplied {@link KernelOps} and {@link MlpWorkspace} and allocate
+ * nothing. The model itself holds only the parameters: several threads may run {@link #forward} at the same
+ * time, each with its own workspace, as long as nobody writes the parameters meanwhile.
  */
 public final class Mlp {
 
     private final MlpSpec spec;
     private final float[] params;
 
+    /** A model with all parameters zero; call {@link #initialize(long)} or load a slab into {@link #params()}. */
     public Mlp(MlpSpec spec) {
-        this.spec = spec;
-        this.params = new float[spec.parameterCount()];
-    }
-
-    /** Wraps an existing slab (e.g. read from a model file); the array is used, not copied. */
-    public Mlp(MlpSpec spec, float[] params) {
-        if (params.length != spec.parameterCount()) {
-            throw new IllegalArgumentException("params: expected length " + spec.parameterCount() + " for " + spec
-                    + " but was " + params.length);
+        if (spec == null) {
+            throw new NullPointerException("spec: expected an MlpSpec but was null");
         }
         this.spec = spec;
-        this.params = params;
+        this.params = new float[spec.parameterCount()];
     }
 
     public MlpSpec spec() {
         return spec;
     }
 
+    /** The parameter slab itself (not a copy), length {@link MlpSpec#parameterCount()}. */
     public float[] params() {
         return params;
     }
 
     /**
-     * He-uniform weights for ReLU layers, Xavier-uniform for tanh and identity layers, zero biases;
-     * deterministic for a seed.
+     * Deterministic initialisation from a seed: He-uniform weights for ReLU layers, Xavier-uniform for tanh
+     * and identity layers, zero biases (the exact rule and random stream are documented in
+     * {@code Initializers}).
      */
     public void initialize(long seed) {
-        initialize(spec, params, 0, new SplittableRandom(seed));
+        Initializers.initialize(spec, seed, params, 0);
     }
 
-    static void initialize(MlpSpec spec, float[] slab, int off, SplittableRandom rng) {
-        for (int l = 0; l < spec.layerCount(); l++) {
-            int in = spec.layerInput(l);
-            int out = spec.layerOutput(l);
-            double limit = spec.layerActivation(l) == Activation.RELU
-                    ? Math.sqrt(6.0 / in)
-                    : Math.sqrt(6.0 / (in + out));
-            int w = off + spec.weightOffset(l);
-            for (int i = 0; i < in * out; i++) {
-                slab[w + i] = (float) ((rng.nextDouble() * 2 - 1) * limit);
-            }
-            int b = off + spec.biasOffset(l);
-            java.util.Arrays.fill(slab, b, b + out, 0f);
-        }
-    }
-
+    /** Copies every parameter of {@code other}, which must have the same spec. */
     public void copyFrom(Mlp other) {
-        requireSameSpec(other.spec);
+        if (other == null) {
+            throw new NullPointerException("other: expected an Mlp but was null");
+        }
+        Checks.sameSpec("other", spec, other.spec);
         System.arraycopy(other.params, 0, params, 0, params.length);
     }
 
-    /** this = tau * online + (1 - tau) * this. */
+    /**
+     * Polyak averaging for target networks: {@code this = tau * online + (1 - tau) * this}, element-wise.
+     *
+     * @param tau in [0, 1]; 1 copies, 0 keeps
+     */
     public void polyakUpdate(Mlp online, float tau) {
-        requireSameSpec(online.spec);
-        polyak(params, online.params, params.length, tau);
+        if (online == null) {
+            throw new NullPointerException("online: expected an Mlp but was null");
+        }
+        Checks.sameSpec("online", spec, online.spec);
+        Checks.tau(tau);
+        polyak(online.params, params, params.length, tau);
     }
 
-    static void polyak(float[] target, float[] online, int len, float tau) {
+    static void polyak(float[] online, float[] target, int len, float tau) {
         float keep = 1f - tau;
         for (int i = 0; i < len; i++) {
-            target[i] = keep * target[i] + tau * online[i];
-        }
-    }
-
-    private void requireSameSpec(MlpSpec other) {
-        if (!spec.equals(other)) {
-            throw new IllegalArgumentException("network: expected architecture " + spec + " but was " + other);
-        }
-    }
-
-    /** Forward over n rows of x [n][inputWidth] at xOff; every layer's output goes into ws. */
-    public void forward(KernelOps ops, int n, float[] x, int xOff, MlpWorkspace ws) {
-        checkRows(n, ws);
-        checkArray("x", x, xOff, (long) n * spec.inputWidth());
-        float[] in = x;
-        int inOff = xOff;
-        for (int l = 0; l < spec.layerCount(); l++) {
-            ops.linearForward(n, spec.layerInput(l), spec.layerOutput(l), in, inOff, params, spec.weightOffset(l),
-                    params, spec.biasOffset(l), Math.max(1, n), spec.layerActivation(l), ws.outputs[l], 0);
-            in = ws.outputs[l];
-            inOff = 0;
+            target[i] = tau * online[i] + keep * target[i];
         }
     }
 
     /**
-     * Forward with the first layer split (spec section 7): input row i is
-     * [prefix[i / rowsPerPrefix] ; rows[i]]. The prefix part of the first layer (prefix . W1[0:p] + b1) is
-     * computed once per prefix row and broadcast as the bias of the remaining product, which saves
-     * p / inputWidth of the first layer's work when many rows share a prefix (the candidates of a request).
+     * Forward pass over n rows of {@code x} ([n][inputWidth] at xOff). Every layer's output is written into
+     * {@code ws} ({@link MlpWorkspace#layerOutput}); the result is {@link MlpWorkspace#output()}, [n][outputWidth].
+     */
+    public void forward(KernelOps ops, int n, float[] x, int xOff, MlpWorkspace ws) {
+        checkCommon(ops, n, ws);
+        Checks.block("x", x, xOff, (long) n * spec.inputWidth());
+        int rowsPerBias = Math.max(1, n);
+        ops.linearForward(n, spec.inputWidth(), spec.layerOutput(0), x, xOff,
+                params, spec.weightOffset(0), params, spec.biasOffset(0), rowsPerBias,
+                spec.layerActivation(0), ws.layerOutput(0), 0);
+        forwardFromLayer1(ops, n, ws);
+    }
+
+    /** Layers 1.. of the forward pass, reading layer 0's output from the workspace. */
+    private void forwardFromLayer1(KernelOps ops, int n, MlpWorkspace ws) {
+        int rowsPerBias = Math.max(1, n);
+        for (int l = 1; l < spec.layerCount(); l++) {
+            ops.linearForward(n, spec.layerInput(l), spec.layerOutput(l), ws.layerOutput(l - 1), 0,
+                    params, spec.weightOffset(l), params, spec.biasOffset(l), rowsPerBias,
+                    spec.layerActivation(l), ws.layerOutput(l), 0);
+        }
+    }
+
+    /**
+     * Forward pass with the first layer split into a shared prefix and per-row features, for scoring many
+     * candidates of one request: input row i is {@code [prefix[i / rowsPerPrefix]; rows[i]]}. The prefix part
+     * {@code prefix . W1[0:prefixWidth] + b1} is computed once per prefix row and enters the product of the
+     * remaining columns with {@code W1[prefixWidth:]} as its bias rows, which saves prefixWidth / inputWidth
+     * of the first layer's work when rowsPerPrefix is large. Equal to {@link #forward} on the concatenated rows
+     * up to float summation order. Inference only: {@link #backward} needs the concatenated input.
+     *
+     * @param prefixWidth columns taken from the prefix, 1..inputWidth-1
+     * @param prefix prefix rows [ceil(n / rowsPerPrefix)][prefixWidth] at prefixOff
+     * @param rowsPerPrefix consecutive rows sharing one prefix row (&gt;= 1)
+     * @param rows per-row features [n][inputWidth - prefixWidth] at rowsOff
      */
     public void forwardSplit(KernelOps ops, int n, int prefixWidth, float[] prefix, int prefixOff, int rowsPerPrefix,
                              float[] rows, int rowsOff, MlpWorkspace ws) {
-        checkRows(n, ws);
-        if (prefixWidth < 0 || prefixWidth > spec.inputWidth()) {
-            throw new IllegalArgumentException("prefixWidth: expected 0.." + spec.inputWidth() + " but was " + prefixWidth);
+        checkCommon(ops, n, ws);
+        int in = spec.inputWidth();
+        if (prefixWidth < 1 || prefixWidth >= in) {
+            throw new IllegalArgumentException("prefixWidth: expected 1.." + (in - 1) + " (inputWidth " + in
+                    + " minus at least one per-row column) but was " + prefixWidth);
         }
         if (rowsPerPrefix < 1) {
             throw new IllegalArgumentException("rowsPerPrefix: expected >= 1 but was " + rowsPerPrefix);
         }
-        int prefixRows = n == 0 ? 0 : (n + rowsPerPrefix - 1) / rowsPerPrefix;
-        int rest = spec.inputWidth() - prefixWidth;
-        checkArray("prefix", prefix, prefixOff, (long) prefixRows * prefixWidth);
-        checkArray("rows", rows, rowsOff, (long) n * rest);
-        int h = spec.layerOutput(0);
+        int prefixRows = (n + rowsPerPrefix - 1) / rowsPerPrefix;
+        int rowWidth = in - prefixWidth;
+        Checks.block("prefix", prefix, prefixOff, (long) prefixRows * prefixWidth);
+        Checks.block("rows", rows, rowsOff, (long) n * rowWidth);
+        int h1 = spec.layerOutput(0);
         int w1 = spec.weightOffset(0);
-        ops.linearForward(prefixRows, prefixWidth, h, prefix, prefixOff, params, w1, params, spec.biasOffset(0),
-                Math.max(1, prefixRows), Activation.IDENTITY, ws.prefixBias, 0);
-        ops.linearForward(n, rest, h, rows, rowsOff, params, w1 + prefixWidth * h, ws.prefixBias, 0, rowsPerPrefix,
-                spec.layerActivation(0), ws.outputs[0], 0);
-        for (int l = 1; l < spec.layerCount(); l++) {
-            ops.linearForward(n, spec.layerInput(l), spec.layerOutput(l), ws.outputs[l - 1], 0, params,
-                    spec.weightOffset(l), params, spec.biasOffset(l), Math.max(1, n), spec.layerActivation(l),
-                    ws.outputs[l], 0);
-        }
+        // Prefix part, pre-activation: [prefixRows][h1] = prefix . W1[0:prefixWidth] + b1 (b1 shared by all).
+        ops.linearForward(prefixRows, prefixWidth, h1, prefix, prefixOff, params, w1,
+                params, spec.biasOffset(0), Math.max(1, prefixRows), Activation.IDENTITY, ws.prefixScratch, 0);
+        // Per-row part; W1's rows prefixWidth.. start prefixWidth * h1 floats after W1.
+        ops.linearForward(n, rowWidth, h1, rows, rowsOff, params, w1 + prefixWidth * h1,
+                ws.prefixScratch, 0, rowsPerPrefix, spec.layerActivation(0), ws.layerOutput(0), 0);
+        forwardFromLayer1(ops, n, ws);
     }
 
     /**
-     * Backward after {@link #forward} on the same x and ws. dOut [n][outputWidth] is used as scratch.
-     * Parameter gradients go into grads (same layout as params; overwritten unless accumulate), and
-     * d/dx into dx [n][inputWidth] when dx is not null.
+     * Backward pass after {@link #forward} on the same {@code x} and {@code ws}, for an upstream gradient
+     * {@code dOut} = dL/d(output), [n][outputWidth] at dOutOff (overwritten: used as scratch).
+     *
+     * @param grads receives dL/d(params), same layout as {@link #params()}; length parameterCount
+     * @param accumulate true adds to {@code grads}, false overwrites them
+     * @param dx receives dL/dx [n][inputWidth] at dxOff (overwritten), or null when not needed
      */
     public void backward(KernelOps ops, int n, float[] x, int xOff, MlpWorkspace ws, float[] dOut, int dOutOff,
                          float[] grads, boolean accumulate, float[] dx, int dxOff) {
-        checkRows(n, ws);
-        checkArray("x", x, xOff, (long) n * spec.inputWidth());
-        checkArray("dOut", dOut, dOutOff, (long) n * spec.outputWidth());
-        checkArray("grads", grads, 0, params.length);
+        checkCommon(ops, n, ws);
+        Checks.block("x", x, xOff, (long) n * spec.inputWidth());
+        Checks.block("dOut", dOut, dOutOff, (long) n * spec.outputWidth());
+        Checks.exactLength("grads", grads, params.length);
         if (dx != null) {
-            checkArray("dx", dx, dxOff, (long) n * spec.inputWidth());
+            Checks.block("dx", dx, dxOff, (long) n * spec.inputWidth());
         }
-        backwardInto(ops, spec, params, 0, n, x, xOff, ws.outputs, dOut, dOutOff, grads, 0, accumulate, dx, dxOff,
-                ws.gradA, ws.gradB, 0);
-    }
-
-    /**
-     * The backward pass over layers [firstLayer, last] of a network whose parameters start at pOff.
-     * Layer firstLayer's input is x (for firstLayer 0) or outputs[firstLayer - 1]; its dx goes to dx.
-     */
-    static void backwardInto(KernelOps ops, MlpSpec spec, float[] params, int pOff, int n, float[] x, int xOff,
-                             float[][] outputs, float[] dOut, int dOutOff, float[] grads, int gOff, boolean accumulate,
-                             float[] dx, int dxOff, float[] gradA, float[] gradB, int firstLayer) {
         float[] dy = dOut;
         int dyOff = dOutOff;
-        float[] next = gradA;
-        for (int l = spec.layerCount() - 1; l >= firstLayer; l--) {
-            boolean bottom = l == firstLayer;
-            float[] in = l == 0 ? x : outputs[l - 1];
-            int inOff = l == 0 ? xOff : 0;
-            float[] dxTarget = bottom ? dx : next;
-            int dxTargetOff = bottom ? dxOff : 0;
-            ops.linearBackward(n, spec.layerInput(l), spec.layerOutput(l), in, inOff, params, pOff + spec.weightOffset(l),
-                    outputs[l], 0, dy, dyOff, spec.layerActivation(l), dxTarget, dxTargetOff,
-                    grads, gOff + spec.weightOffset(l), grads, gOff + spec.biasOffset(l), accumulate);
-            if (!bottom) {
-                dy = next;
-                dyOff = 0;
-                next = next == gradA ? gradB : gradA;
-            }
+        for (int l = spec.layerCount() - 1; l >= 0; l--) {
+            float[] layerIn = l == 0 ? x : ws.layerOutput(l - 1);
+            int layerInOff = l == 0 ? xOff : 0;
+            // dx of layer l is dy of layer l-1; alternate buffers so that it never overlaps the dy being read.
+            float[] dIn = l == 0 ? dx : (dy == ws.gradA ? ws.gradB : ws.gradA);
+            int dInOff = l == 0 ? dxOff : 0;
+            ops.linearBackward(n, spec.layerInput(l), spec.layerOutput(l), layerIn, layerInOff,
+                    params, spec.weightOffset(l), ws.layerOutput(l), 0, dy, dyOff, spec.layerActivation(l),
+                    dIn, dInOff, grads, spec.weightOffset(l), grads, spec.biasOffset(l), accumulate);
+            dy = dIn;
+            dyOff = 0;
         }
     }
 
-    private void checkRows(int n, MlpWorkspace ws) {
-        if (!ws.spec().equals(spec)) {
-            throw new IllegalArgumentException("workspace: expected one made for " + spec + " but it was made for "
-                    + ws.spec());
+    private void checkCommon(KernelOps ops, int n, MlpWorkspace ws) {
+        if (ops == null) {
+            throw new NullPointerException("ops: expected a KernelOps but was null");
         }
-        if (n < 0 || n > ws.maxRows()) {
-            throw new IllegalArgumentException("n: expected 0.." + ws.maxRows() + " (workspace rows) but was " + n);
+        if (ws == null) {
+            throw new NullPointerException("ws: expected an MlpWorkspace but was null");
         }
+        Checks.sameSpec("ws", spec, ws.spec());
+        Checks.rows(n, ws.maxRows());
     }
 
-    static void checkArray(String name, float[] a, int off, long needed) {
-        if (a == null) {
-            throw new IllegalArgumentException(name + ": expected an array but was null");
-        }
-        if (off < 0 || off + needed > a.length) {
-            throw new IllegalArgumentException(name + ": expected at least " + needed + " floats from offset " + off
-                    + " but the array has length " + a.length);
-        }
+    @Override
+    public String toString() {
+        return "Mlp[" + spec + ", " + params.length + " params]";
     }
 }

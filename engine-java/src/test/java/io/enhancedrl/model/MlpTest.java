@@ -6,251 +6,296 @@ import io.enhancedrl.kernels.cpu.ScalarKernelOps;
 import io.enhancedrl.testing.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Forward against a double-precision oracle, split forward, and backward against finite differences. */
 class MlpTest {
 
     private static final KernelOps OPS = ScalarKernelOps.INSTANCE;
 
-    static float[] random(int len, long seed) {
-        Random r = new Random(seed);
-        float[] a = new float[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = (float) (r.nextGaussian() * 0.7);
-        }
-        return a;
-    }
+    /** Shapes with widths 1, 5, 13 in every position, including a bottleneck of 1 and no hidden layer. */
+    static final int[][][] SHAPES = {
+            {{5}, {13}, {1}},
+            {{13}, {1, 5}, {13}},
+            {{1}, {5, 13}, {5}},
+            {{13}, {}, {5}},
+    };
 
-    /** Double-precision forward of one row, the independent definition. */
-    static double[] forwardDouble(MlpSpec s, double[] p, int pOff, double[] x) {
-        double[] in = x;
-        for (int l = 0; l < s.layerCount(); l++) {
-            int ni = s.layerInput(l);
-            int no = s.layerOutput(l);
-            double[] out = new double[no];
-            for (int o = 0; o < no; o++) {
-                double acc = p[pOff + s.biasOffset(l) + o];
-                for (int k = 0; k < ni; k++) {
-                    acc += in[k] * p[pOff + s.weightOffset(l) + k * no + o];
+    static Stream<Arguments> cases() {
+        List<Arguments> list = new ArrayList<>();
+        for (int[][] shape : SHAPES) {
+            for (Activation hidden : Activation.values()) {
+                for (Activation output : Activation.values()) {
+                    if (shape[1].length == 0 && hidden != Activation.RELU) {
+                        continue; // without hidden layers the hidden activation is unused: one value suffices
+                    }
+                    for (int n : new int[] {1, 3, 7}) {
+                        list.add(Arguments.of(MlpSpec.of(shape[0][0], shape[1], hidden, shape[2][0], output), n));
+                    }
                 }
-                out[o] = switch (s.layerActivation(l)) {
-                    case IDENTITY -> acc;
-                    case RELU -> Math.max(0, acc);
-                    case TANH -> Math.tanh(acc);
-                };
             }
-            in = out;
         }
-        return in;
+        return list.stream();
     }
 
-    static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
+    private static long seedOf(MlpSpec spec, int n) {
+        return spec.toString().hashCode() * 31L + n;
     }
 
-    /** loss = sum_i sum_o c[i][o] * out[i][o], in double. */
-    static double loss(MlpSpec s, double[] p, int pOff, double[] x, int n, double[] c) {
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            double[] row = new double[s.inputWidth()];
-            System.arraycopy(x, i * s.inputWidth(), row, 0, s.inputWidth());
-            double[] out = forwardDouble(s, p, pOff, row);
-            for (int o = 0; o < out.length; o++) {
-                total += c[i * out.length + o] * out[o];
-            }
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void forwardMatchesDoubleReference(MlpSpec spec, int n) {
+        Random r = new Random(seedOf(spec, n));
+        Mlp mlp = new Mlp(spec);
+        ReferenceMlp.randomize(spec, mlp.params(), 0, r.nextLong());
+        int xOff = 3;
+        float[] x = ReferenceMlp.uniform(r, xOff + n * spec.inputWidth(), 1.5f);
+        MlpWorkspace ws = new MlpWorkspace(spec, n + 2);
+        mlp.forward(OPS, n, x, xOff, ws);
+
+        double[] expected = ReferenceMlp.forward(spec, ReferenceMlp.toDouble(mlp.params()), 0,
+                ReferenceMlp.toDouble(x, xOff, n * spec.inputWidth()), n);
+        Tolerance.FP32.forReduction(spec.inputWidth() + spec.maxWidth())
+                .assertClose("forward " + spec + " n=" + n, ReferenceMlp.toFloat(expected), 0, ws.output(), 0,
+                        n * spec.outputWidth());
+        // The hidden layer outputs are the reference's truncated networks.
+        for (int l = 0; l < spec.layerCount() - 1; l++) {
+            MlpSpec head = MlpSpec.of(spec.inputWidth(), spec.hiddenWidths().subList(0, l).stream()
+                    .mapToInt(Integer::intValue).toArray(), spec.hiddenActivation(), spec.layerOutput(l), spec.hiddenActivation());
+            double[] h = ReferenceMlp.forward(head, ReferenceMlp.toDouble(mlp.params()), 0,
+                    ReferenceMlp.toDouble(x, xOff, n * spec.inputWidth()), n);
+            Tolerance.FP32.forReduction(spec.inputWidth() + spec.maxWidth())
+                    .assertClose("layer " + l, ReferenceMlp.toFloat(h), 0, ws.layerOutput(l), 0, h.length);
         }
-        return total;
     }
 
-    @ParameterizedTest
-    @CsvSource({"1,5,13,3,RELU,TANH", "3,13,5,1,TANH,IDENTITY", "7,1,5,13,RELU,IDENTITY", "3,5,1,5,IDENTITY,TANH"})
-    void forwardMatchesDoubleAndBackwardMatchesFiniteDifferences(int n, int in, int hidden, int out,
-                                                                  Activation hAct, Activation oAct) {
-        MlpSpec s = MlpSpec.of(in, new int[]{hidden, hidden + 2}, hAct, out, oAct);
-        Mlp mlp = new Mlp(s);
-        mlp.initialize(42);
-        // non-zero biases so that every parameter matters
-        float[] p = mlp.params();
-        for (int l = 0; l < s.layerCount(); l++) {
-            for (int o = 0; o < s.layerOutput(l); o++) {
-                p[s.biasOffset(l) + o] = 0.05f * (o + 1) * (l % 2 == 0 ? 1 : -1);
-            }
-        }
-        float[] x = random(n * in + 3, 7);
-        MlpWorkspace ws = new MlpWorkspace(s, n + 2);
-        mlp.forward(OPS, n, x, 3, ws);
-        double[] xd = new double[n * in];
-        for (int i = 0; i < n * in; i++) {
-            xd[i] = x[3 + i];
-        }
-        double[] pd = toDouble(p);
-        float[] expected = new float[n * out];
-        for (int i = 0; i < n; i++) {
-            double[] row = new double[in];
-            System.arraycopy(xd, i * in, row, 0, in);
-            double[] o = forwardDouble(s, pd, 0, row);
-            for (int j = 0; j < out; j++) {
-                expected[i * out + j] = (float) o[j];
-            }
-        }
-        Tolerance.FP32.forReduction(Math.max(in, hidden + 2)).assertClose("forward", expected, 0, ws.output(), 0, n * out);
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void backwardMatchesFiniteDifferences(MlpSpec spec, int n) {
+        Random r = new Random(seedOf(spec, n) + 1);
+        Mlp mlp = new Mlp(spec);
+        ReferenceMlp.randomize(spec, mlp.params(), 0, r.nextLong());
+        int xOff = 2;
+        int dOutOff = 1;
+        int dxOff = 4;
+        int inLen = n * spec.inputWidth();
+        int outLen = n * spec.outputWidth();
+        float[] x = ReferenceMlp.uniform(r, xOff + inLen, 1.5f);
+        float[] dOut = ReferenceMlp.uniform(r, dOutOff + outLen, 1f);
+        double[] dOutD = ReferenceMlp.toDouble(dOut);
+        MlpWorkspace ws = new MlpWorkspace(spec, 7);
+        int pc = spec.parameterCount();
+        float[] grads = new float[pc];
+        float[] dx = new float[dxOff + inLen];
+        mlp.forward(OPS, n, x, xOff, ws);
+        mlp.backward(OPS, n, x, xOff, ws, dOut.clone(), dOutOff, grads, false, dx, dxOff);
 
-        double[] c = toDouble(random(n * out, 11));
-        float[] dOut = new float[n * out];
-        for (int i = 0; i < dOut.length; i++) {
-            dOut[i] = (float) c[i];
-        }
-        float[] grads = new float[s.parameterCount()];
-        float[] dx = new float[n * in];
-        mlp.backward(OPS, n, x, 3, ws, dOut, 0, grads, false, dx, 0);
-
+        double[] p = ReferenceMlp.toDouble(mlp.params());
+        double[] xd = ReferenceMlp.toDouble(x, xOff, inLen);
         double h = 1e-6;
-        double[] numeric = new double[pd.length];
-        for (int i = 0; i < pd.length; i++) {
-            double keep = pd[i];
-            pd[i] = keep + h;
-            double up = loss(s, pd, 0, xd, n, c);
-            pd[i] = keep - h;
-            double down = loss(s, pd, 0, xd, n, c);
-            pd[i] = keep;
-            numeric[i] = (up - down) / (2 * h);
+        double[] fdParams = new double[pc];
+        for (int j = 0; j < pc; j++) {
+            double keep = p[j];
+            p[j] = keep + h;
+            double plus = ReferenceMlp.loss(spec, p, 0, xd, n, dOutD, dOutOff);
+            p[j] = keep - h;
+            double minus = ReferenceMlp.loss(spec, p, 0, xd, n, dOutD, dOutOff);
+            p[j] = keep;
+            fdParams[j] = (plus - minus) / (2 * h);
         }
-        new Tolerance(2e-3, 2e-3).assertClose("d loss / d params", numeric, toDouble(grads));
-        double[] numericX = new double[n * in];
-        for (int i = 0; i < xd.length; i++) {
-            double keep = xd[i];
-            xd[i] = keep + h;
-            double up = loss(s, pd, 0, xd, n, c);
-            xd[i] = keep - h;
-            double down = loss(s, pd, 0, xd, n, c);
-            xd[i] = keep;
-            numericX[i] = (up - down) / (2 * h);
+        double[] fdX = new double[inLen];
+        for (int j = 0; j < inLen; j++) {
+            double keep = xd[j];
+            xd[j] = keep + h;
+            double plus = ReferenceMlp.loss(spec, p, 0, xd, n, dOutD, dOutOff);
+            xd[j] = keep - h;
+            double minus = ReferenceMlp.loss(spec, p, 0, xd, n, dOutD, dOutOff);
+            xd[j] = keep;
+            fdX[j] = (plus - minus) / (2 * h);
         }
-        new Tolerance(2e-3, 2e-3).assertClose("d loss / d x", numericX, toDouble(dx));
+        Tolerance tol = Tolerance.FP32.forReduction(n * spec.maxWidth() + spec.inputWidth());
+        tol.assertClose("dparams " + spec + " n=" + n, fdParams, ReferenceMlp.toDouble(grads));
+        tol.assertClose("dx " + spec + " n=" + n, fdX, ReferenceMlp.toDouble(dx, dxOff, inLen));
 
-        // accumulate adds to what is there
-        float[] twice = grads.clone();
-        float[] dOut2 = new float[n * out];
-        for (int i = 0; i < dOut2.length; i++) {
-            dOut2[i] = (float) c[i];
+        // accumulate=true adds the same gradient onto what is there.
+        float[] acc = grads.clone();
+        mlp.backward(OPS, n, x, xOff, ws, dOut.clone(), dOutOff, acc, true, null, 0);
+        float[] twice = new float[pc];
+        for (int j = 0; j < pc; j++) {
+            twice[j] = 2 * grads[j];
         }
-        mlp.backward(OPS, n, x, 3, ws, dOut2, 0, twice, true, null, 0);
-        for (int i = 0; i < grads.length; i++) {
-            assertEquals(2 * grads[i], twice[i], 1e-5 + 1e-5 * Math.abs(grads[i]), "accumulated grad " + i);
-        }
+        Tolerance.FP32.assertClose("accumulated grads", twice, acc);
     }
 
-    @ParameterizedTest
-    @CsvSource({"1,1", "7,3", "12,12", "10,4"})
-    void splitFirstLayerEqualsForwardOnConcatenatedRows(int n, int rowsPerPrefix) {
-        int prefixW = 6;
-        int restW = 9;
-        MlpSpec s = MlpSpec.of(prefixW + restW, new int[]{11, 7}, Activation.RELU, 4, Activation.TANH);
-        Mlp mlp = new Mlp(s);
-        mlp.initialize(3);
-        int prefixRows = (n + rowsPerPrefix - 1) / rowsPerPrefix;
-        float[] prefix = random(prefixRows * prefixW, 5);
-        float[] rows = random(n * restW, 6);
-        float[] full = new float[n * (prefixW + restW)];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(prefix, (i / rowsPerPrefix) * prefixW, full, i * (prefixW + restW), prefixW);
-            System.arraycopy(rows, i * restW, full, i * (prefixW + restW) + prefixW, restW);
-        }
-        MlpWorkspace a = new MlpWorkspace(s, n);
-        MlpWorkspace b = new MlpWorkspace(s, n);
-        mlp.forward(OPS, n, full, 0, a);
-        mlp.forwardSplit(OPS, n, prefixW, prefix, 0, rowsPerPrefix, rows, 0, b);
-        Tolerance.FP32.forReduction(15).assertClose("split vs full", a.output(), 0, b.output(), 0, n * 4);
-    }
-
-    @Test
-    void ensembleEqualsSeparateNetworks() {
-        int n = 5;
-        int members = 3;
-        MlpSpec s = MlpSpec.of(7, new int[]{9, 4}, Activation.RELU, 2, Activation.IDENTITY);
-        MlpEnsemble ens = new MlpEnsemble(s, members);
-        ens.initialize(9);
-        float[] x = random(n * 7, 1);
-        EnsembleWorkspace ews = new EnsembleWorkspace(s, members, n);
-        ens.forward(OPS, n, x, 0, ews);
-        float[] dOut = random(members * n * 2, 2);
-        float[] grads = new float[members * s.parameterCount()];
-        float[] dx = new float[n * 7];
-        ens.backward(OPS, n, x, 0, ews, dOut.clone(), grads, false, dx, 0);
-
-        float[] dxSum = new float[n * 7];
-        int p = s.parameterCount();
-        for (int m = 0; m < members; m++) {
-            float[] slab = new float[p];
-            System.arraycopy(ens.params(), m * p, slab, 0, p);
-            Mlp one = new Mlp(s, slab);
-            MlpWorkspace ws = new MlpWorkspace(s, n);
-            one.forward(OPS, n, x, 0, ws);
-            Tolerance.FP32.assertClose("member " + m + " output", ws.output(), 0, ews.output(), m * n * 2, n * 2);
-            float[] d = new float[n * 2];
-            System.arraycopy(dOut, m * n * 2, d, 0, n * 2);
-            float[] g = new float[p];
-            float[] dxm = new float[n * 7];
-            one.backward(OPS, n, x, 0, ws, d, 0, g, false, dxm, 0);
-            Tolerance.FP32.forReduction(n).assertClose("member " + m + " grads", g, 0, grads, m * p, p);
-            for (int i = 0; i < dxm.length; i++) {
-                dxSum[i] += dxm[i];
+    static Stream<Arguments> splitCases() {
+        List<Arguments> list = new ArrayList<>();
+        MlpSpec deep = MlpSpec.of(13, new int[] {5, 13}, Activation.RELU, 5, Activation.TANH);
+        MlpSpec shallow = MlpSpec.of(5, new int[] {}, Activation.RELU, 13, Activation.RELU);
+        for (MlpSpec spec : List.of(deep, shallow)) {
+            for (int prefixWidth : new int[] {1, spec.inputWidth() / 2, spec.inputWidth() - 1}) {
+                for (int n : new int[] {1, 7, 10}) {
+                    for (int rowsPerPrefix : new int[] {1, 3, n}) {
+                        list.add(Arguments.of(spec, prefixWidth, n, rowsPerPrefix));
+                    }
+                }
             }
         }
-        Tolerance.FP32.forReduction(members * 9).assertClose("dx summed over members", dxSum, dx);
+        return list.stream();
     }
 
-    @Test
-    void polyakCopyAndValidation() {
-        MlpSpec s = MlpSpec.of(3, new int[]{4}, Activation.RELU, 2, Activation.TANH);
-        Mlp a = new Mlp(s);
-        Mlp b = new Mlp(s);
-        a.initialize(1);
-        b.initialize(2);
-        float[] before = b.params().clone();
-        b.polyakUpdate(a, 0.25f);
-        for (int i = 0; i < before.length; i++) {
-            assertEquals(0.75f * before[i] + 0.25f * a.params()[i], b.params()[i], 1e-6f);
+    @ParameterizedTest(name = "{0} prefix={1} n={2} rowsPerPrefix={3}")
+    @MethodSource("splitCases")
+    void forwardSplitEqualsForwardOnConcatenatedRows(MlpSpec spec, int prefixWidth, int n, int rowsPerPrefix) {
+        Random r = new Random(31L * prefixWidth + 7L * n + rowsPerPrefix);
+        Mlp mlp = new Mlp(spec);
+        ReferenceMlp.randomize(spec, mlp.params(), 0, r.nextLong());
+        int in = spec.inputWidth();
+        int rowWidth = in - prefixWidth;
+        int prefixRows = (n + rowsPerPrefix - 1) / rowsPerPrefix;
+        int prefixOff = 5;
+        int rowsOff = 2;
+        float[] prefix = ReferenceMlp.uniform(r, prefixOff + prefixRows * prefixWidth, 1.5f);
+        float[] rows = ReferenceMlp.uniform(r, rowsOff + n * rowWidth, 1.5f);
+        float[] concat = new float[n * in];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(prefix, prefixOff + (i / rowsPerPrefix) * prefixWidth, concat, i * in, prefixWidth);
+            System.arraycopy(rows, rowsOff + i * rowWidth, concat, i * in + prefixWidth, rowWidth);
         }
-        b.copyFrom(a);
-        assertArrayEquals(a.params(), b.params());
-        Mlp other = new Mlp(MlpSpec.of(3, new int[]{5}, Activation.RELU, 2, Activation.TANH));
-        var e = assertThrows(IllegalArgumentException.class, () -> b.copyFrom(other));
-        assertTrue(e.getMessage().contains("expected architecture"), e.getMessage());
-        MlpWorkspace ws = new MlpWorkspace(s, 2);
-        var e2 = assertThrows(IllegalArgumentException.class, () -> a.forward(OPS, 3, new float[9], 0, ws));
-        assertTrue(e2.getMessage().contains("n: expected 0..2"), e2.getMessage());
-        var e3 = assertThrows(IllegalArgumentException.class, () -> a.forward(OPS, 2, new float[5], 0, ws));
-        assertTrue(e3.getMessage().contains("x: expected at least 6 floats"), e3.getMessage());
+        MlpWorkspace full = new MlpWorkspace(spec, n);
+        MlpWorkspace split = new MlpWorkspace(spec, n);
+        mlp.forward(OPS, n, concat, 0, full);
+        mlp.forwardSplit(OPS, n, prefixWidth, prefix, prefixOff, rowsPerPrefix, rows, rowsOff, split);
+        Tolerance.FP32.forReduction(in + spec.maxWidth())
+                .assertClose("forwardSplit vs forward", full.output(), 0, split.output(), 0, n * spec.outputWidth());
     }
 
     @Test
-    void adamMatchesAHandComputedStepAndTrainingLowersTheLoss() {
-        // one parameter, gradient 0.5 then -0.25, lr 0.1, default betas/eps
-        // step 1: m = 0.05, v = 0.00025; mHat = 0.5, vHat = 0.25 -> p -= 0.1 * 0.5 / (0.5 + 1e-8) = 0.1
-        // step 2: m = 0.045 - 0.025 = 0.02, v = 0.00024975 + 0.0000625 = 0.00031225
-        //         mHat = 0.02 / 0.19 = 0.105263, vHat = 0.00031225 / 0.001999 = 0.156203 -> sqrt 0.395225
-        //         p -= 0.1 * 0.105263 / 0.395225 = 0.0266337
-        Adam adam = new Adam(1, 0.1f);
-        float[] p = {1f};
-        adam.step(OPS, p, new float[]{0.5f});
-        assertEquals(0.9f, p[0], 1e-6f);
-        adam.step(OPS, p, new float[]{-0.25f});
-        assertEquals(0.9f - 0.0266337f, p[0], 2e-6f);
-        assertEquals(2, adam.stepCount());
+    void forwardSplitRejectsBadArguments() {
+        MlpSpec spec = MlpSpec.of(4, new int[] {3}, Activation.RELU, 2, Activation.IDENTITY);
+        Mlp mlp = new Mlp(spec);
+        MlpWorkspace ws = new MlpWorkspace(spec, 4);
+        float[] prefix = new float[8];
+        float[] rows = new float[16];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.forwardSplit(OPS, 4, 4, prefix, 0, 2, rows, 0, ws));
+        assertTrue(e.getMessage().contains("prefixWidth: expected 1..3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.forwardSplit(OPS, 4, 2, prefix, 0, 0, rows, 0, ws));
+        assertTrue(e.getMessage().contains("rowsPerPrefix"), e.getMessage());
+        // 4 rows of 2 per-row columns need 8 floats after offset 10.
+        e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.forwardSplit(OPS, 4, 2, prefix, 0, 2, rows, 10, ws));
+        assertTrue(e.getMessage().contains("rows: expected length >= 18"), e.getMessage());
+        // 4 rows, 1 per prefix: 4 prefix rows of 2 = 8 floats, offset 1 makes 9.
+        e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.forwardSplit(OPS, 4, 2, prefix, 1, 1, rows, 0, ws));
+        assertTrue(e.getMessage().contains("prefix: expected length >= 9 (offset 1 + 8 floats) but was 8"), e.getMessage());
+    }
 
-        double[] curve = ToyRegression.train(ScalarKernelOps.INSTANCE, 300, 1);
-        assertTrue(curve[curve.length - 1] < curve[0] / 10, "loss " + curve[0] + " -> " + curve[curve.length - 1]);
+    @Test
+    void publicMethodsNameTheBadArgument() {
+        MlpSpec spec = MlpSpec.of(3, new int[] {4}, Activation.TANH, 2, Activation.IDENTITY);
+        MlpSpec other = MlpSpec.of(3, new int[] {5}, Activation.TANH, 2, Activation.IDENTITY);
+        Mlp mlp = new Mlp(spec);
+        MlpWorkspace ws = new MlpWorkspace(spec, 4);
+        float[] x = new float[12];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mlp.forward(OPS, 5, x, 0, ws));
+        assertEquals("n: expected 0..4 (workspace maxRows) but was 5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.forward(OPS, 4, x, 1, ws));
+        assertEquals("x: expected length >= 13 (offset 1 + 12 floats) but was 12", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.forward(OPS, 2, x, 0, new MlpWorkspace(other, 4)));
+        assertTrue(e.getMessage().startsWith("ws: expected spec 3-4-2"), e.getMessage());
+        mlp.forward(OPS, 4, x, 0, ws);
+        float[] grads = new float[spec.parameterCount() - 1];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.backward(OPS, 4, x, 0, ws, new float[8], 0, grads, false, null, 0));
+        assertEquals("grads: expected length " + spec.parameterCount() + " but was " + (spec.parameterCount() - 1),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.backward(OPS, 4, x, 0, ws, new float[7], 0,
+                new float[spec.parameterCount()], false, null, 0));
+        assertTrue(e.getMessage().startsWith("dOut: expected length >= 8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.backward(OPS, 4, x, 0, ws, new float[8], 0,
+                new float[spec.parameterCount()], false, new float[12], 2));
+        assertTrue(e.getMessage().startsWith("dx: expected length >= 14"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.copyFrom(new Mlp(other)));
+        assertTrue(e.getMessage().startsWith("other: expected spec 3-4-2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.polyakUpdate(new Mlp(spec), 1.5f));
+        assertEquals("tau: expected in [0, 1] but was 1.5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> mlp.polyakUpdate(new Mlp(spec), Float.NaN));
+        assertTrue(e.getMessage().startsWith("tau"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MlpWorkspace(spec, 0));
+        assertEquals("maxRows: expected >= 1 but was 0", e.getMessage());
+    }
+
+    @Test
+    void zeroRowsIsANoOpForwardAndZeroGradient() {
+        MlpSpec spec = MlpSpec.of(3, new int[] {4}, Activation.RELU, 2, Activation.IDENTITY);
+        Mlp mlp = new Mlp(spec);
+        mlp.initialize(3);
+        MlpWorkspace ws = new MlpWorkspace(spec, 2);
+        float[] grads = new float[spec.parameterCount()];
+        java.util.Arrays.fill(grads, 7f);
+        mlp.forward(OPS, 0, new float[0], 0, ws);
+        mlp.backward(OPS, 0, new float[0], 0, ws, new float[0], 0, grads, false, null, 0);
+        assertArrayEquals(new float[spec.parameterCount()], grads);
+    }
+
+    @Test
+    void copyAndPolyak() {
+        MlpSpec spec = MlpSpec.of(5, new int[] {13}, Activation.RELU, 1, Activation.IDENTITY);
+        Mlp online = new Mlp(spec);
+        Mlp target = new Mlp(spec);
+        online.initialize(1);
+        target.initialize(2);
+        float[] before = target.params().clone();
+        target.polyakUpdate(online, 0.25f);
+        float[] expected = new float[before.length];
+        for (int i = 0; i < before.length; i++) {
+            expected[i] = (float) (0.25 * online.params()[i] + 0.75 * before[i]);
+        }
+        new Tolerance(1e-7, 1e-6).assertClose("polyak 0.25", expected, target.params());
+        float[] mid = target.params().clone();
+        target.polyakUpdate(online, 0f);
+        assertArrayEquals(mid, target.params(), "tau = 0 keeps the target");
+        target.polyakUpdate(online, 1f);
+        assertArrayEquals(online.params(), target.params(), "tau = 1 copies the online network");
+
+        Mlp copy = new Mlp(spec);
+        copy.initialize(9);
+        copy.copyFrom(online);
+        assertArrayEquals(online.params(), copy.params());
+        online.params()[0] += 1f;
+        assertTrue(copy.params()[0] != online.params()[0], "copyFrom copies, it does not alias");
+    }
+
+    @Test
+    void forwardAndBackwardAllocateNothing() {
+        MlpSpec spec = MlpSpec.of(13, new int[] {5, 13}, Activation.RELU, 5, Activation.TANH);
+        Mlp mlp = new Mlp(spec);
+        mlp.initialize(5);
+        MlpWorkspace ws = new MlpWorkspace(spec, 8);
+        float[] x = ReferenceMlp.uniform(new Random(1), 8 * 13, 1f);
+        float[] dOut = new float[8 * 5];
+        float[] grads = new float[spec.parameterCount()];
+        float[] dx = new float[8 * 13];
+        float[] prefix = new float[3 * 4];
+        float[] rows = new float[8 * 9];
+        Runnable call = () -> {
+            mlp.forward(OPS, 8, x, 0, ws);
+            mlp.backward(OPS, 8, x, 0, ws, dOut, 0, grads, true, dx, 0);
+            mlp.forwardSplit(OPS, 8, 4, prefix, 0, 3, rows, 0, ws);
+        };
+        assertTrue(Allocations.bytesAllocatedBy(call, 200) < 1024, "forward/backward must not allocate");
     }
 }
