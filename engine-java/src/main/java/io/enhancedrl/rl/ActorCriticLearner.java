@@ -205,9 +205,13 @@ public final class ActorCriticLearner {
             phiSum += phi[j];
         }
         // the weight of each next unit in V'(t+1)
-        if (cfg.criticMode() == CriticMode.LIST_SUM && cfg.listSumNext() == ListSumNext.TARGET_TOP_L) {
+        boolean topL = cfg.criticMode() == CriticMode.LIST_SUM
+                ? cfg.listSumNext() == ListSumNext.TARGET_TOP_L
+                : cfg.pairNextTopL();
+        if (topL) {
             if (nextListSelector == null) {
-                throw new IllegalStateException("listSumNext = TARGET_TOP_L needs a NextListSelector (the fusion formula)");
+                throw new IllegalStateException("a top-l bootstrap (listSumNext = TARGET_TOP_L or pairNextTopL) needs a "
+                        + "NextListSelector (the fusion formula); call setNextListSelector");
             }
             nextListSelector.select(b, mu, nextListWeight);
         } else {

@@ -71,7 +71,7 @@ public final class ProgressiveTrainer {
         learner = new ActorCriticLearner(cfg, ops, sw, sc.actionWidth(), maxRows, maxTransitions, productionAction,
                 seed);
         this.batch = new UnitBatch(sw, sc.actionWidth(), maxTransitions, maxRows, maxRows);
-        if (cfg.criticMode() == CriticMode.LIST_SUM && cfg.listSumNext() == ListSumNext.TARGET_TOP_L) {
+        if (encoding == Encoding.PAIR) {
             learner.setNextListSelector(new TopLSelector(sim.fusionSpace(), ops, listLength, sc.tasks(), maxRows));
         }
     }

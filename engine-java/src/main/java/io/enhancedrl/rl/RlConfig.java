@@ -37,6 +37,10 @@ import java.util.List;
  * @param sessionsPerRound sessions collected per round
  * @param updatesPerRound gradient steps (critic + actor) per round
  * @param shuffleBuffer transitions held by the streaming shuffle buffer of the trainer
+ * @param pairNextTopL [ours] in pair-decomposed mode, take V'(t+1) over the target actor's own top-l of the
+ *                     next step's candidates (true) instead of the weighted sum over all of them (false). The
+ *                     full sum multiplies the critics' error on ~C unshown items by gamma (C - l) / l (about 17
+ *                     at C = 100, l = 5); measured, it made the critics diverge (docs/experiments.md).
  */
 public record RlConfig(
         double gamma,
@@ -61,7 +65,8 @@ public record RlConfig(
         int rounds,
         int sessionsPerRound,
         int updatesPerRound,
-        int shuffleBuffer) {
+        int shuffleBuffer,
+        boolean pairNextTopL) {
 
     public static final int GROUPS = 2;
 
@@ -97,7 +102,7 @@ public record RlConfig(
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 10,
                 List.of(64, 32), List.of(64, 32), 3e-4, 1e-4, 256, 0.005,
                 CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false,
-                5, 1500, 1500, 4096);
+                5, 1500, 1500, 4096, true);
     }
 
     private static void check(String name, double v, double lo, double hi) {
@@ -153,19 +158,25 @@ public record RlConfig(
     public RlConfig withCriticMode(CriticMode mode) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, mode, listSumNext, unshownPerShown,
-                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer);
+                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL);
     }
 
     public RlConfig withBudget(int rounds, int sessionsPerRound, int updatesPerRound) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL);
+    }
+
+    public RlConfig withPairNextTopL(boolean topL) {
+        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
+                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, topL);
     }
 
     public RlConfig withCriticMembers(int m) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, m,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL);
     }
 
     @Override

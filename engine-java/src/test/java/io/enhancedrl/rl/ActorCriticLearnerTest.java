@@ -15,7 +15,7 @@ class ActorCriticLearnerTest {
     private static RlConfig small(CriticMode mode) {
         RlConfig d = RlConfig.defaults();
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 2, List.of(4), List.of(4),
-                1e-2, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, d.shuffleBuffer());
+                3e-3, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, d.shuffleBuffer(), false);
     }
 
     /** Makes a network's output the constant `value` per output column: last layer weights 0, bias set. */
@@ -138,9 +138,21 @@ class ActorCriticLearnerTest {
     @Test
     void trainingLowersTheCriticsTdErrorOnAFixedDataset() {
         for (CriticMode mode : CriticMode.values()) {
-            ActorCriticLearner l = new ActorCriticLearner(small(mode), ScalarKernelOps.INSTANCE, 3, 2, 64, 16,
-                    new float[]{0.1f, -0.1f}, 5);
+            ActorCriticLearner l = new ActorCriticLearner(small(mode).withPairNextTopL(true), ScalarKernelOps.INSTANCE,
+                    3, 2, 64, 16, new float[]{0.1f, -0.1f}, 5);
+            // bootstrap over the logged list of t+1 (a stand-in for the target actor's top-l)
+            l.setNextListSelector((batch, mu, w) -> {
+                for (int j = 0; j < batch.nextUnits; j++) {
+                    w[j] = batch.nextShown[j] ? 1f : 0f;
+                }
+            });
             UnitBatch b = randomBatch(3, 16);
+            if (mode == CriticMode.LIST_SUM) {
+                // as the encoder builds it: the logged list of t+1, weight 1 each
+                for (int j = 0; j < b.nextUnits; j++) {
+                    b.nextWeights[j] = b.nextShown[j] ? 1f : 0f;
+                }
+            }
             double before = l.tdError(b);
             UpdateStats last = null;
             for (int i = 0; i < 800; i++) {
