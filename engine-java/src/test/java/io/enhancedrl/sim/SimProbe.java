@@ -44,11 +44,15 @@ public final class SimProbe {
         FusionPolicy trivial = (o, a) -> java.util.Arrays.fill(a, 0, o.totalCandidates() * o.actionWidth(), 0f);
         for (int rep = 0; rep < 3; rep++) {
             SimulationRun run = sim.start(256, sessions * 2, 99 + rep);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             run.runToEnd(trivial);
             double sec = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("throughput: %d candidates in %.2fs = %.2f M candidates/s (%d steps)%n",
-                    run.candidatesScored(), sec, run.candidatesScored() / sec / 1e6, run.stepsTaken());
+            double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            System.out.printf("throughput: %d candidates, wall %.2fs = %.2f M/s, thread CPU %.2fs = %.2f M/s per core (%d steps)%n",
+                    run.candidatesScored(), sec, run.candidatesScored() / sec / 1e6, cpu,
+                    run.candidatesScored() / cpu / 1e6, run.stepsTaken());
         }
     }
 

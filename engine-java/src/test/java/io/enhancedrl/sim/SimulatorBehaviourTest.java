@@ -9,6 +9,8 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +146,8 @@ class SimulatorBehaviourTest {
                 }
             }
             StepResult s = run.step(p);
+            assertSame(o, s.observation(), "the result refers to the observation it acted on");
+            assertNotSame(o, run.observe(), "observations are double-buffered");
             for (int r = 0; r < s.rows(); r++) {
                 double sum = 0;
                 Set<Integer> shownIdx = new HashSet<>();
