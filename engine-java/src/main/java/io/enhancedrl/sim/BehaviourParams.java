@@ -11,8 +11,8 @@ package io.enhancedrl.sim;
 public record BehaviourParams(double affinity, double quality, double bias) {
 
     public BehaviourParams {
-        SimConfig.range("affinity", affinity, -50, 50);
-        SimConfig.range("quality", quality, -50, 50);
-        SimConfig.range("bias", bias, -50, 50);
+        SimConfig.range("BehaviourParams", "affinity", affinity, -50, 50);
+        SimConfig.range("BehaviourParams", "quality", quality, -50, 50);
+        SimConfig.range("BehaviourParams", "bias", bias, -50, 50);
     }
 }

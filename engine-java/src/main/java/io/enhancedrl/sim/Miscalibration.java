@@ -18,10 +18,10 @@ public record Miscalibration(double validPlayPopularity, double watchDuration, d
                              double shareQuality, double followPopularity) {
 
     public Miscalibration {
-        SimConfig.range("validPlayPopularity", validPlayPopularity, -10, 10);
-        SimConfig.range("watchDuration", watchDuration, -10, 10);
-        SimConfig.range("likeCategory", likeCategory, -10, 10);
-        SimConfig.range("shareQuality", shareQuality, -10, 10);
-        SimConfig.range("followPopularity", followPopularity, -10, 10);
+        SimConfig.range("Miscalibration", "validPlayPopularity", validPlayPopularity, -10, 10);
+        SimConfig.range("Miscalibration", "watchDuration", watchDuration, -10, 10);
+        SimConfig.range("Miscalibration", "likeCategory", likeCategory, -10, 10);
+        SimConfig.range("Miscalibration", "shareQuality", shareQuality, -10, 10);
+        SimConfig.range("Miscalibration", "followPopularity", followPopularity, -10, 10);
     }
 }

@@ -2,7 +2,9 @@ package io.enhancedrl.sim;
 
 /**
  * What a fusion policy sees at one step, for all active sessions of a run: views over the run's
- * preallocated buffers, valid until the next {@link SimulationRun#step}. Do not modify the arrays.
+ * preallocated buffers. Do not modify the arrays. The run double-buffers its observations: the observation
+ * a step acted on stays intact while that step's {@link StepResult} is read (also after {@code step}
+ * returned, beside the next observation) and is overwritten only by the step after that.
  *
  * <p>Rows: the active sessions, indexed 0..activeSessions()-1 (in slot order). Candidates: row r owns
  * candidates r*C .. r*C+C-1 (C = candidatesPerRequest). Arrays may be longer than the used part.
@@ -24,6 +26,10 @@ public final class Observation {
     final long[] sessionIds;
     final int[] stepIndex;
     final int[] slotOfRow;
+    /** Hidden: catalogue index of each candidate [n]. */
+    final int[] itemIdx;
+    /** Hidden: true logits of each candidate before the slate effect [n][5] (validPlay, watch fraction, like, share, follow). */
+    final float[] truth;
     int rows;
 
     Observation(int capacityRows, int candidatesPerRequest, int du, int dc, int di, int k) {
@@ -41,6 +47,8 @@ public final class Observation {
         sessionIds = new long[capacityRows];
         stepIndex = new int[capacityRows];
         slotOfRow = new int[capacityRows];
+        itemIdx = new int[n];
+        truth = new float[n * Tasks.BEHAVIOURS];
     }
 
     /** Number of active sessions (rows) at this step; 0 when the run has finished. */

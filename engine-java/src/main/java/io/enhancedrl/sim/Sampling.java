@@ -43,7 +43,8 @@ final class Sampling {
     static double gamma(SplittableRandom rng, double shape) {
         if (shape < 1) {
             double u = rng.nextDouble();
-            return gamma(rng, shape + 1) * StrictMath.pow(u, 1.0 / shape);
+            // u^(1/shape) as exp(ln u / shape): StrictMath.pow allocates temporaries in JDK 25's FdLibm port
+            return gamma(rng, shape + 1) * StrictMath.exp(StrictMath.log(u) / shape);
         }
         double d = shape - 1.0 / 3.0;
         double c = 1.0 / StrictMath.sqrt(9 * d);

@@ -273,8 +273,12 @@ public record SimConfig(
     // ---- validation ---------------------------------------------------------------------------------
 
     static void range(String name, double v, double lo, double hi) {
+        range("SimConfig", name, v, lo, hi);
+    }
+
+    static void range(String owner, String name, double v, double lo, double hi) {
         if (!(v >= lo && v <= hi)) { // also rejects NaN
-            throw new IllegalArgumentException("SimConfig." + name + " = " + v + " is out of range [" + lo + ", " + hi + "]");
+            throw new IllegalArgumentException(owner + "." + name + " = " + v + " is out of range [" + lo + ", " + hi + "]");
         }
     }
 
@@ -366,14 +370,28 @@ public record SimConfig(
             return JSON.treeToValue(merged, SimConfig.class);
         } catch (JsonMappingException e) {
             IllegalArgumentException iae = findIae(e);
-            String where = e.getPathReference();
             if (iae != null) {
-                throw new IllegalArgumentException(iae.getMessage() + (where.isEmpty() ? "" : " (at " + where + ")"), e);
+                String at = pathOf(e);
+                throw new IllegalArgumentException(iae.getMessage() + (at.isEmpty() ? "" : " (in '" + at + "')"), e);
             }
             throw new IllegalArgumentException("invalid simulator config: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid simulator config: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The dotted field path of a mapping error, e.g. "validPlay" ("" at the top level). */
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            }
+        }
+        return sb.toString();
     }
 
     private static IllegalArgumentException findIae(Throwable t) {

@@ -40,10 +40,9 @@ public final class SimulationRun {
     private final long userSeed;
     private final int recentCapacity;
     private final SessionState[] slots;
-    private final Observation obs;
+    private Observation obs;         // the current observation
+    private Observation spare;       // the previous one (double buffering), refilled by the next step
     private final StepResult result;
-    private final int[] itemIdx;     // catalogue index of each candidate [B*C]
-    private final float[] truth;     // true logits (before the slate effect) [B*C][5]
     private final float[] actionBuf;
     private final float[] slatePenalty;
     private final int[] slateCats;
@@ -72,9 +71,8 @@ public final class SimulationRun {
         this.ranker = new FusionRanker(sim.fusionSpace(), sim.ops(), batchSize * c);
         this.slots = new SessionState[batchSize];
         this.obs = new Observation(batchSize, c, du, dc, di, k);
+        this.spare = new Observation(batchSize, c, du, dc, di, k);
         this.result = new StepResult(batchSize, l, c);
-        this.itemIdx = new int[batchSize * c];
-        this.truth = new float[batchSize * c * Tasks.BEHAVIOURS];
         this.actionBuf = new float[batchSize * c * 2 * k];
         this.slatePenalty = new float[l];
         this.slateCats = new int[l];
@@ -84,7 +82,7 @@ public final class SimulationRun {
                 users.begin(slots[s], userSeed, nextSession++);
             }
         }
-        prepareObservation();
+        prepareObservation(obs);
     }
 
     // ---- public API ---------------------------------------------------------------------------------
@@ -94,7 +92,11 @@ public final class SimulationRun {
         return obs.rows == 0;
     }
 
-    /** The current step's observation (the same object every step; its contents change with each step). */
+    /**
+     * The current step's observation. Two observation objects alternate: the one returned here stays valid
+     * through the next {@link #step} (which acts on it and returns a result referring to it) and is
+     * overwritten by the step after that.
+     */
     public Observation observe() {
         return obs;
     }
@@ -146,6 +148,7 @@ public final class SimulationRun {
         }
         ranker.rank(rows, c, obs.mtl, actions, obs.ids, l, result.shown);
         result.fusedScores = ranker.scores();
+        result.observation = obs;
         result.rows = rows;
         for (int r = 0; r < rows; r++) {
             SessionState s = slots[obs.slotOfRow[r]];
@@ -164,7 +167,10 @@ public final class SimulationRun {
         }
         steps++;
         requests += rows;
-        prepareObservation();
+        Observation next = spare;
+        prepareObservation(next);
+        spare = obs;
+        obs = next;
         return result;
     }
 
@@ -209,17 +215,17 @@ public final class SimulationRun {
 
     /** True logits [totalCandidates][5] of the current observation (hidden from policies; tests only). */
     float[] trueLogits() {
-        return truth;
+        return obs.truth;
     }
 
     /** Catalogue index of each current candidate (tests only). */
     int[] candidateItems() {
-        return itemIdx;
+        return obs.itemIdx;
     }
 
     // ---- internals ------------------------------------------------------------------------------------
 
-    private void prepareObservation() {
+    private void prepareObservation(Observation obs) {
         int rows = 0;
         for (int slot = 0; slot < batch; slot++) {
             SessionState s = slots[slot];
@@ -237,19 +243,22 @@ public final class SimulationRun {
             obs.context[co + 2] = s.hourCos;
             obs.context[co + 3] = s.device;
             int off = r * c;
+            int[] itemIdx = obs.itemIdx;
             retriever.retrieve(s, c, itemIdx, off);
             for (int j = 0; j < c; j++) {
                 int item = itemIdx[off + j];
                 obs.ids[off + j] = item;
                 System.arraycopy(cat.features, item * di, obs.item, (off + j) * di, di);
             }
-            scoreCandidates(s, off);
+            scoreCandidates(obs, s, off);
         }
         obs.rows = rows;
     }
 
     /** True logits and MTL predictions of the candidates off .. off+C-1 of one session. */
-    private void scoreCandidates(SessionState s, int off) {
+    private void scoreCandidates(Observation obs, SessionState s, int off) {
+        int[] itemIdx = obs.itemIdx;
+        float[] truth = obs.truth;
         BehaviourParams vp = cfg.validPlay();
         BehaviourParams wt = cfg.watch();
         BehaviourParams lk = cfg.like();
@@ -307,6 +316,8 @@ public final class SimulationRun {
 
     /** Samples the responses to row r's shown list and advances its session. */
     private void respond(int r, SessionState s) {
+        int[] itemIdx = obs.itemIdx;
+        float[] truth = obs.truth;
         int off = r * c;
         int lo = r * l;
         // slate effect: mean cosine of each shown item to the other shown items (unit embeddings)

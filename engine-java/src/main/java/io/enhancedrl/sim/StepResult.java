@@ -23,6 +23,7 @@ public final class StepResult {
     final long[] sessionIds;
     final int[] stepIndex;
     float[] fusedScores;
+    Observation observation;
     int rows;
 
     StepResult(int capacityRows, int listLength, int candidatesPerRequest) {
@@ -121,6 +122,11 @@ public final class StepResult {
     /** Raw views: rewards [rows][l][2]. */
     public float[] rewardArray() {
         return rewards;
+    }
+
+    /** The observation this step acted on (still intact: the run double-buffers observations). */
+    public Observation observation() {
+        return observation;
     }
 
     /** The fused score of every candidate of the step [rows * C] (for MTF-GAUC and debugging). */

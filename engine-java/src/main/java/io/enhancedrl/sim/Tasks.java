@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Index constants shared by the MTL scores, the fusion action and the logged behaviours.
  *
- * <p>The simulator has K = 5 MTL tasks, in this order: valid play, watch (predicted watch fraction, a
- * probability-like value in (0,1)), like, share, follow. The like/share/follow tasks predict the rate
+ * <p>The simulator has K = 5 MTL tasks, in this order: valid play, watch (a squashed predicted watch time
+ * m D / (m D + D_median), a probability-like value in (0,1) that grows with expected seconds), like, share,
+ * follow. The like/share/follow tasks predict the rate
  * <em>given</em> a valid play (the cascade), so a fusion that multiplies them with the valid-play term scores
  * the joint event. The fusion action of one candidate is {@code [power_0..power_4, bias_0..bias_4]}.
  *
@@ -26,7 +27,7 @@ public final class Tasks {
     public static final int REWARD_GROUPS = 2;
 
     public static final int VALID_PLAY = 0;
-    /** MTL task: predicted watch fraction. Behaviour: watch time in seconds. */
+    /** MTL task: squashed predicted watch time. Behaviour: watch time in seconds. */
     public static final int WATCH = 1;
     public static final int LIKE = 2;
     public static final int SHARE = 3;

@@ -10,6 +10,9 @@ public final class SimProbe {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         boolean throughput = true;
         for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("only")) {
+                continue;
+            }
             if (args[i].equals("nothroughput")) {
                 throughput = false;
                 continue;
@@ -22,20 +25,34 @@ public final class SimProbe {
         Simulator sim = new Simulator(cfg, 1L);
         System.out.println("d_u=" + cfg.userWidth() + " d_c=" + cfg.contextWidth() + " d_i=" + cfg.itemWidth()
                 + " K=" + cfg.tasks() + " d=" + cfg.stateWidth());
+        if (throughput && args.length > 1 && args[args.length - 1].equals("only")) {
+            throughput(sim, sessions);
+            return;
+        }
         report("fixed", sim, sessions, new FixedFusionPolicy(FixedFusionPolicy.production(sim.fusionSpace()).action()), null);
         report("random", sim, sessions, new RandomFusionPolicy(5), null);
         report("vp-only", sim, sessions, FixedFusionPolicy.of(sim.fusionSpace(), new double[]{2, 0, 0, 0, 0},
                 new double[]{0.01, 0.01, 0.01, 0.01, 0.01}), null);
         report("oracle", sim, sessions, null, "oracle");
+        if (throughput) {
+            throughput(sim, sessions);
+        }
+    }
+
+    static void throughput(Simulator sim, int sessions) {
         // throughput with a trivial policy
         FusionPolicy trivial = (o, a) -> java.util.Arrays.fill(a, 0, o.totalCandidates() * o.actionWidth(), 0f);
-        for (int rep = 0; rep < (throughput ? 3 : 0); rep++) {
+        for (int rep = 0; rep < 3; rep++) {
             SimulationRun run = sim.start(256, sessions * 2, 99 + rep);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             run.runToEnd(trivial);
             double sec = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("throughput: %d candidates in %.2fs = %.2f M candidates/s (%d steps)%n",
-                    run.candidatesScored(), sec, run.candidatesScored() / sec / 1e6, run.stepsTaken());
+            double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            System.out.printf("throughput: %d candidates, wall %.2fs = %.2f M/s, thread CPU %.2fs = %.2f M/s per core (%d steps)%n",
+                    run.candidatesScored(), sec, run.candidatesScored() / sec / 1e6, cpu,
+                    run.candidatesScored() / cpu / 1e6, run.stepsTaken());
         }
     }
 
