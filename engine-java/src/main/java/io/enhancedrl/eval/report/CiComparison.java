@@ -1,6 +1,7 @@
 package io.enhancedrl.eval.report;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,15 +23,21 @@ final class CiComparison {
     private CiComparison() {
     }
 
-    /** All pairs clearly apart on {@code metric}, in method order; methods without the metric are skipped. */
+    /**
+     * All pairs clearly apart on {@code metric}, best method first (by mean, ties in method order), so the
+     * sentence reads as a ranking; methods without the metric are skipped.
+     */
     static List<Pair> clearlyApart(List<MethodResult> methods, String metric) {
+        List<MethodResult> ranked = methods.stream().filter(m -> summary(m, metric) != null)
+                .sorted(Comparator.comparingDouble((MethodResult m) -> summary(m, metric).mean()).reversed())
+                .toList();
         List<Pair> pairs = new ArrayList<>();
-        for (MethodResult a : methods) {
+        for (MethodResult a : ranked) {
             MetricSummary sa = summary(a, metric);
             if (sa == null) {
                 continue;
             }
-            for (MethodResult b : methods) {
+            for (MethodResult b : ranked) {
                 MetricSummary sb = summary(b, metric);
                 // clearlyAbove is false when either half-width is NaN (one seed): no interval, no claim.
                 if (a != b && sb != null && sa.clearlyAbove(sb)) {

@@ -81,7 +81,9 @@ public final class ReportWriter {
                 throw e;
             }
             problem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            LOG.log(System.Logger.Level.WARNING, "report charts not drawn in " + dir + ": " + problem, e);
+            LOG.log(System.Logger.Level.WARNING, "report charts not drawn in " + dir + ": " + problem
+                    + " (report.md and report.json are still written)");
+            LOG.log(System.Logger.Level.DEBUG, "report chart failure", e);
             pngs = Map.of();
         }
 
@@ -119,7 +121,11 @@ public final class ReportWriter {
         checkNames("result.methods", result.methods());
         if (result.ablations() != null) {
             for (var e : result.ablations().entrySet()) {
-                checkNames("result.ablations['" + e.getKey() + "']", e.getValue() == null ? List.of() : e.getValue());
+                String where = "result.ablations['" + e.getKey() + "']";
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException(where + ": expected a list of methods but was null");
+                }
+                checkNames(where, e.getValue());
             }
         }
     }

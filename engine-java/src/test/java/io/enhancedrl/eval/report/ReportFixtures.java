@@ -31,7 +31,8 @@ final class ReportFixtures {
     /**
      * Two methods, 3 seeds. Valid consumption: UnifiedRL {10, 11, 12} -> 11.0 ± 2.5 (half-width
      * 4.303 / sqrt 3 = 2.484), EnhancedRL {20, 20.5, 21} -> 20.5 ± 1.2 (1.242): intervals [8.5, 13.5] and
-     * [19.3, 21.7] do not overlap. The ablation has {10, 11, 12} vs {11, 12, 13}: they overlap.
+     * [19.3, 21.7] do not overlap; Global fusion {9, 10, 11} -> 10.0 ± 2.5 overlaps UnifiedRL. The ablation
+     * has {10, 11, 12} vs {11, 12, 13}: they overlap.
      */
     static ExperimentResult small() {
         MethodResult unified = new MethodResult("UnifiedRL", online(new double[] {10, 11, 12}, 300),
@@ -40,7 +41,7 @@ final class ReportFixtures {
         MethodResult enhanced = new MethodResult("EnhancedRL", online(new double[] {20, 20.5, 21}, 310),
                 List.of(new RoundStats(1, 18.0, 0.75, 0.5, -1.0, 1000), new RoundStats(2, 20.5, 0.6, 0.0625, -3.0, 2000)),
                 0.8037);
-        MethodResult global = new MethodResult("Global fusion (CEM)", online(new double[] {5, 6, 7}, 250), List.of(),
+        MethodResult global = new MethodResult("Global fusion (CEM)", online(new double[] {9, 10, 11}, 250), List.of(),
                 Double.NaN);
         MethodResult ablU = new MethodResult("UnifiedRL", online(new double[] {10, 11, 12}, 300), List.of(), 0.79);
         MethodResult ablE = new MethodResult("EnhancedRL", online(new double[] {11, 12, 13}, 301), List.of(), 0.80);
