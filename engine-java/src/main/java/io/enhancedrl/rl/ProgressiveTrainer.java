@@ -53,7 +53,9 @@ public final class ProgressiveTrainer {
 
     public ProgressiveTrainer(RlConfig cfg, Encoding encoding, Simulator sim, float[] productionAction, KernelOps ops,
                               long seed, int collectBatch) {
-        this.cfg = cfg;
+        // a request has one successor unit: there is no list of t+1 to choose from
+        this.cfg = encoding == Encoding.REQUEST ? cfg.withPairNextTopL(false) : cfg;
+        cfg = this.cfg;
         this.encoding = encoding;
         this.sim = sim;
         this.ops = ops;
