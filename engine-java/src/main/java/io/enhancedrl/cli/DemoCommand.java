@@ -2,7 +2,9 @@ package io.enhancedrl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enhancedrl.eval.ExperimentResult;
 import io.enhancedrl.eval.MethodResult;
+import io.enhancedrl.eval.report.ReportWriter;
 import io.enhancedrl.kernels.Backends;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.rl.RlConfig;
@@ -25,6 +27,9 @@ import java.util.concurrent.Callable;
                 "on fresh users (mean ± 95% CI over evaluation seeds), then the itemHeterogeneity = 0 ablation.",
                 "Prints the comparison table and writes report.md into --out."})
 public final class DemoCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--quick", description = "Small budget (about 3 minutes on 2 cores); a smoke test, not a quality test.")
     boolean quick;
@@ -92,43 +97,32 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Non-overlapping 95% CIs on valid consumption: " + DemoExperiment.separations(ablation));
         }
         String elapsed = DemoExperiment.elapsed(t0);
-        StringBuilder md = new StringBuilder();
-        md.append("# EnhancedRL demo report\n\n");
-        md.append("- command: `ci/erl demo").append(quick ? " --quick" : "").append(" --seed ").append(seed).append("`\n");
-        md.append("- date: ").append(ZonedDateTime.now(ZoneOffset.UTC)).append('\n');
-        md.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("os.arch")).append(", Java ").append(Runtime.version()).append('\n');
-        md.append("- backend: ").append(ops.name()).append(", profile: ").append(profile).append('\n');
-        md.append("- wall time: ").append(elapsed).append("\n\n");
-        md.append("## Comparison (itemHeterogeneity = ").append(sim.itemHeterogeneity()).append(")\n\n").append(mainTable);
-        md.append("\nNon-overlapping 95% CIs on valid consumption: ").append(DemoExperiment.separations(main)).append("\n\n");
-        appendRounds(md, main);
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("profile", profile.toString());
+        settings.put("kernel backend", ops.name());
+        settings.put("seed", Long.toString(seed));
+        settings.put("wall time", elapsed);
+        settings.put("RL config", exp.rlConfig().toJson().replace("\n", " "));
+        settings.put("simulator config", sim.toJson().replace("\n", " "));
+        java.util.Map<String, List<MethodResult>> ablations = new java.util.LinkedHashMap<>();
         if (flat != null) {
-            md.append("## Ablation: itemHeterogeneity = 0\n\n").append(DemoExperiment.table(ablation));
-            md.append("\nNon-overlapping 95% CIs on valid consumption: ").append(DemoExperiment.separations(ablation))
-                    .append("\n\n");
-            appendRounds(md, ablation);
+            ablations.put("itemHeterogeneity = 0", ablation);
         }
-        md.append("## RL configuration\n\n```json\n").append(exp.rlConfig().toJson()).append("\n```\n\n");
-        md.append("## Simulator configuration\n\n```json\n").append(sim.toJson()).append("\n```\n");
-        Files.createDirectories(out);
-        Path tmp = Files.createTempFile(out, ".report", ".tmp");
-        Files.writeString(tmp, md, StandardCharsets.UTF_8);
-        Files.move(tmp, out.resolve("report.md"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        System.out.println("report: " + out.resolve("report.md") + "  (total " + elapsed + ")");
+        String command = "ci/erl demo" + String.join(" ", java.util.Arrays.stream(spec.commandLine().getParseResult()
+                .originalArgs().toArray(new String[0])).map(a -> " " + a).toList());
+        ExperimentResult result = new ExperimentResult("EnhancedRL demo (itemHeterogeneity = " + sim.itemHeterogeneity() + ")",
+                command,
+                Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
+                        + Runtime.version(),
+                ZonedDateTime.now(ZoneOffset.UTC).toString(), settings, main, ablations,
+                List.of("Online metrics: the deployed policy without exploration on fresh users; 95% CI over "
+                                + profile.evalSeeds() + " evaluation seeds (independent user populations, "
+                                + profile.evalSessions() + " sessions each), all methods on the same seeds.",
+                        "Offline MTF-GAUC is not computed by the demo yet (n/a)."));
+        var written = ReportWriter.write(out, result);
+        System.out.println("report: " + out.resolve("report.md") + "  (total " + elapsed + ")"
+                + (written.chartProblem() == null ? "" : "; charts not drawn: " + written.chartProblem()));
         return 0;
-    }
-
-    private static void appendRounds(StringBuilder md, List<MethodResult> results) {
-        md.append("Learning curves (online valid consumption per session after each round):\n\n");
-        md.append("| method | round | valid consumption | critic TD error | actor loss | logged steps |\n|---|---|---|---|---|---|\n");
-        for (MethodResult r : results) {
-            for (var s : r.rounds()) {
-                md.append(String.format("| %s | %d | %.3f ± %.3f | %.4f | %.4f | %d |%n", r.method(), s.round(),
-                        s.validConsumption(), s.validConsumptionCi(), s.criticTdError(), s.actorLoss(), s.loggedSteps()));
-            }
-        }
-        md.append('\n');
     }
 
     static SimConfig withItemHeterogeneity(SimConfig cfg, double value) {
