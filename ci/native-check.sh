@@ -56,8 +56,8 @@ for f in mlp_forward linear elementwise topk rl_losses; do
                                    match($0, /for .sm_[0-9]+a?./); t = substr($0, RSTART + 5, RLENGTH - 6);
                                    stack = 0; st = 0; ld = 0; regs = 0; smem = 0 }
       /bytes stack frame/       { for (i = 1; i <= NF; i++) { if ($(i+1) == "bytes" && $(i+2) == "stack") stack = $i;
-                                    if ($(i+2) == "spill" && $(i+3) == "stores") st = $i;
-                                    if ($(i+2) == "spill" && $(i+3) == "loads") ld = $i } }
+                                    if ($(i+2) == "spill" && $(i+3) ~ /^stores/) st = $i;
+                                    if ($(i+2) == "spill" && $(i+3) ~ /^loads/) ld = $i } }
       /Used [0-9]+ registers/   { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^registers/) regs = $i;
                                     if ($(i+1) == "bytes" && $(i+2) ~ /^smem/) smem = $i }
                                   printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, t, regs, smem, st + ld, stack, file }
