@@ -12,7 +12,7 @@ public enum Activation {
     RELU(1),
     TANH(2);
 
-    /** The code the native kernels take for this activation (see native-kernels/src/erl_common.cuh). */
+    /** The code the native kernels take for this activation (see native-kernels/src/main/cuda/erl_common.cuh). */
     public final int code;
 
     Activation(int code) {
