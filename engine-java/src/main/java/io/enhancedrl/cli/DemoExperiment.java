@@ -37,7 +37,7 @@ public final class DemoExperiment {
         }
 
         public static Profile full() {
-            return new Profile("full", 5, 1000, 600, 5, 600, 6, 12, 200, 200);
+            return new Profile("full", 5, 1000, 1500, 5, 1000, 6, 12, 200, 200);
         }
     }
 
