@@ -7,7 +7,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
@@ -74,12 +73,13 @@ public final class LoggedDataReader implements StepSource {
                 .build();
         ParquetFileReader reader;
         try {
-            reader = ParquetFileReader.open(new LocalInputFile(f), options);
+            reader = ParquetFileReader.open(new PathInputFile(f), options);
         } catch (NoSuchFileException | AccessDeniedException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            String detail = String.valueOf(e.getMessage()).replace(f.toString(), "the file");
             throw new DataFormatException(f, DataFormatException.NO_ROW,
-                    "not a Parquet file, or truncated, or its footer is corrupt (" + e.getMessage() + ")", e);
+                    "not a Parquet file, or truncated, or its footer is corrupt (" + detail + ")", e);
         }
         try {
             Map<String, String> meta = Map.copyOf(reader.getFooter().getFileMetaData().getKeyValueMetaData());

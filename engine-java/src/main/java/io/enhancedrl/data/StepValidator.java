@@ -54,7 +54,7 @@ final class StepValidator {
         for (int i = 0; i < v.length; i++) {
             float x = v[i];
             if (!(x >= lo && x <= hi)) { // also true for NaN
-                String where = rows == 1 ? "" : " (row " + i / width + ", column " + i % width + ")";
+                String where = rows == 1 ? "" : " (" + entityName(f) + " " + i / width + ", entry " + i % width + ")";
                 String rule = Float.isFinite(x) ? "must be in [" + lo + ", " + hi + "]" : "values must be finite";
                 return f.label(columnNames) + "[" + i + "] = " + x + where + ": " + rule;
             }
@@ -73,6 +73,10 @@ final class StepValidator {
                 : rowsName + " * " + widthName + " = " + rows + " * " + width + " = " + expected;
         return f.label(columnNames) + ": expected " + formula + " values but "
                 + (actual < 0 ? "it is missing (null)" : "got " + actual);
+    }
+
+    private static String entityName(StepField f) {
+        return f == StepField.BEHAVIOURS || f == StepField.REWARDS ? "shown item" : "candidate";
     }
 
     private static String rowsName(StepField f, int candidates) {
