@@ -1,29 +1,33 @@
 package io.enhancedrl.rl;
 
+import io.enhancedrl.data.DataLayout;
+import io.enhancedrl.data.LoggedStep;
 import io.enhancedrl.sim.FusionPolicy;
 import io.enhancedrl.sim.Observation;
+import io.enhancedrl.sim.SimConfig;
 import io.enhancedrl.sim.SimulationRun;
 import io.enhancedrl.sim.Simulator;
 import io.enhancedrl.sim.StepResult;
+import io.enhancedrl.sim.Tasks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 
 /**
- * Collects logged sessions: runs the simulator with a behaviour policy under box exploration and turns each
- * step into a {@link StepRecord} (shown candidates plus a weighted sample of unshown ones), linking the
- * steps of a session. An optional {@link StepSink} receives every full step (all candidates), e.g. to write
- * the logged-data files.
+ * Collects logged sessions: runs the simulator with a behaviour policy under box exploration, turns each
+ * row of each step into a {@link LoggedStep} (the logged-data record: all candidates, actions, box centres,
+ * shown list, behaviours, rewards), hands it to an optional {@link StepSink} (e.g. a Parquet writer) and to
+ * the {@link StepRecordBuilder} that keeps what the trainer needs. Live and file-based training therefore
+ * share one conversion.
  */
 public final class Collector {
 
-    /** Receives each step as the simulator produced it, before the next step overwrites the buffers. */
+    /** Receives every logged step; the holder is reused, copy it to keep it. */
     public interface StepSink {
-        void accept(Observation obs, StepResult result, float[] actions, float[] centres);
+        void accept(LoggedStep step) throws IOException;
     }
 
     private final RlConfig cfg;
@@ -34,125 +38,42 @@ public final class Collector {
         this.batchSize = batchSize;
     }
 
+    /** The logged-data layout of a simulator configuration. */
+    public static DataLayout layoutOf(SimConfig sc) {
+        return new DataLayout(sc.userWidth(), sc.contextWidth(), sc.itemWidth(), sc.tasks(), sc.listLength(),
+                Tasks.BEHAVIOURS);
+    }
+
     /**
      * Runs `sessions` sessions of fresh users (userSeed) with the explored behaviour policy.
      *
-     * @param progress called with the number of sessions finished at each step (may be null)
+     * @param progress called with the number of sessions that finished at each step (may be null)
      */
     public List<StepRecord> collect(Simulator sim, FusionPolicy behaviour, int sessions, long userSeed,
                                     long explorationSeed, StepSink sink, LongConsumer progress) {
         BoxExploration explore = new BoxExploration(behaviour, cfg.beta(), cfg.explorePerPair(), explorationSeed);
         SimulationRun run = sim.start(Math.min(batchSize, sessions), sessions, userSeed);
-        SplittableRandom rng = new SplittableRandom(explorationSeed ^ 0x2545F4914F6CDD1DL);
+        StepRecordBuilder builder = new StepRecordBuilder(cfg, explorationSeed ^ 0x2545F4914F6CDD1DL);
+        SimConfig sc = sim.config();
+        DataLayout layout = layoutOf(sc);
+        LoggedStep step = LoggedStep.allocate(layout, sc.candidatesPerRequest());
         List<StepRecord> out = new ArrayList<>();
-        Map<Long, StepRecord> last = new HashMap<>();
-        int[] order = new int[0];
-        boolean[] isShown = new boolean[0];
         long finishedBefore = 0;
         while (!run.finished()) {
             Observation obs = run.observe();
             float[] actions = run.actionBuffer();
             explore.act(obs, actions);
             StepResult res = run.step(actions);
-            if (sink != null) {
-                sink.accept(obs, res, actions, explore.centres());
-            }
-            int c = obs.candidatesPerRequest();
-            int l = res.listLength();
-            int k = obs.tasks();
-            int aw = 2 * k;
-            int du = obs.userWidth();
-            int dc = obs.contextWidth();
-            int di = obs.itemWidth();
-            int rw = di + k;
-            if (order.length < c) {
-                order = new int[c];
-                isShown = new boolean[c];
-            }
             for (int r = 0; r < res.rows(); r++) {
-                java.util.Arrays.fill(isShown, 0, c, false);
-                int shownCount = 0;
-                for (int rank = 0; rank < l; rank++) {
-                    int j = res.shown(r, rank);
-                    if (j >= 0) {
-                        isShown[j] = true;
-                        shownCount++;
+                fill(step, obs, res, r, actions, explore.centres(), layout);
+                if (sink != null) {
+                    try {
+                        sink.accept(step);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }
-                int unshown = c - shownCount;
-                int sample = cfg.unshownPerShown() < 0 ? unshown : Math.min(unshown, cfg.unshownPerShown() * shownCount);
-                int kept = shownCount + sample;
-                float[] prefix = new float[du + dc];
-                System.arraycopy(obs.userFeatures(), r * du, prefix, 0, du);
-                System.arraycopy(obs.contextFeatures(), r * dc, prefix, du, dc);
-                float[] rows = new float[kept * rw];
-                float[] acts = new float[kept * aw];
-                float[] cents = new float[kept * aw];
-                float[] rewards = new float[kept * 2];
-                boolean[] shown = new boolean[kept];
-                float[] weights = new float[kept];
-                long[] ids = new long[kept];
-                // shown candidates first, in rank order
-                int slot = 0;
-                for (int rank = 0; rank < l; rank++) {
-                    int j = res.shown(r, rank);
-                    if (j < 0) {
-                        continue;
-                    }
-                    fill(obs, actions, explore.centres(), r * c + j, rows, acts, cents, ids, slot, rw, aw, di, k);
-                    rewards[slot * 2] = res.reward(r, rank, 0);
-                    rewards[slot * 2 + 1] = res.reward(r, rank, 1);
-                    shown[slot] = true;
-                    weights[slot] = 1f;
-                    slot++;
-                }
-                // a uniform sample of the unshown (partial Fisher-Yates over their indices)
-                int m = 0;
-                for (int j = 0; j < c; j++) {
-                    if (!isShown[j]) {
-                        order[m++] = j;
-                    }
-                }
-                float w = sample == 0 ? 0f : (float) unshown / sample;
-                for (int s = 0; s < sample; s++) {
-                    int pick = s + rng.nextInt(m - s);
-                    int t = order[s];
-                    order[s] = order[pick];
-                    order[pick] = t;
-                    fill(obs, actions, explore.centres(), r * c + order[s], rows, acts, cents, ids, slot, rw, aw, di, k);
-                    weights[slot] = w;
-                    slot++;
-                }
-                float[] meanMtl = new float[k];
-                for (int j = 0; j < c; j++) {
-                    for (int t = 0; t < k; t++) {
-                        meanMtl[t] += obs.mtlScores()[(r * c + j) * k + t];
-                    }
-                }
-                for (int t = 0; t < k; t++) {
-                    meanMtl[t] /= c;
-                }
-                float[] reqAction = new float[aw];
-                float[] reqCentre = new float[aw];
-                System.arraycopy(actions, r * c * aw, reqAction, 0, aw);
-                System.arraycopy(explore.centres(), r * c * aw, reqCentre, 0, aw);
-                float[] stepRewards = new float[2];
-                for (int rank = 0; rank < l; rank++) {
-                    if (res.shown(r, rank) >= 0) {
-                        stepRewards[0] += res.reward(r, rank, 0);
-                        stepRewards[1] += res.reward(r, rank, 1);
-                    }
-                }
-                StepRecord rec = new StepRecord(res.sessionId(r), res.stepIndex(r), res.done(r), prefix, kept, rows,
-                        acts, cents, rewards, shown, weights, ids, meanMtl, reqAction, reqCentre, stepRewards);
-                StepRecord prev = last.put(rec.sessionId, rec);
-                if (prev != null && !prev.done) {
-                    prev.next = rec;
-                }
-                if (rec.done) {
-                    last.remove(rec.sessionId);
-                }
-                out.add(rec);
+                out.add(builder.add(step, layout.itemWidth(), layout.tasks()));
             }
             if (progress != null) {
                 long finished = run.outcomes().size();
@@ -165,12 +86,36 @@ public final class Collector {
         return out;
     }
 
-    private static void fill(Observation obs, float[] actions, float[] centres, int cand, float[] rows, float[] acts,
-                             float[] cents, long[] ids, int slot, int rw, int aw, int di, int k) {
-        System.arraycopy(obs.itemFeatures(), cand * di, rows, slot * rw, di);
-        System.arraycopy(obs.mtlScores(), cand * k, rows, slot * rw + di, k);
-        System.arraycopy(actions, cand * aw, acts, slot * aw, aw);
-        System.arraycopy(centres, cand * aw, cents, slot * aw, aw);
-        ids[slot] = obs.itemIds()[cand];
+    /** Copies row r of a step into the logged-step holder (sized for the layout and C). */
+    static void fill(LoggedStep s, Observation obs, StepResult res, int r, float[] actions, float[] centres,
+                     DataLayout layout) {
+        int c = obs.candidatesPerRequest();
+        int du = layout.userWidth();
+        int dc = layout.contextWidth();
+        int di = layout.itemWidth();
+        int k = layout.tasks();
+        int aw = layout.actionWidth();
+        int l = res.listLength();
+        int nb = layout.behaviours();
+        s.sessionId = res.sessionId(r);
+        s.stepIndex = res.stepIndex(r);
+        s.done = res.done(r);
+        s.candidates = c;
+        System.arraycopy(obs.userFeatures(), r * du, s.userFeatures, 0, du);
+        System.arraycopy(obs.contextFeatures(), r * dc, s.contextFeatures, 0, dc);
+        int base = r * c;
+        System.arraycopy(obs.itemIds(), base, s.itemIds, 0, c);
+        System.arraycopy(obs.itemFeatures(), base * di, s.itemFeatures, 0, c * di);
+        System.arraycopy(obs.mtlScores(), base * k, s.mtlScores, 0, c * k);
+        System.arraycopy(actions, base * aw, s.actions, 0, c * aw);
+        System.arraycopy(centres, base * aw, s.boxCentres, 0, c * aw);
+        for (int rank = 0; rank < l; rank++) {
+            s.shown[rank] = res.shown(r, rank);
+            for (int b = 0; b < nb; b++) {
+                s.behaviours[rank * nb + b] = res.behaviour(r, rank, b);
+            }
+            s.rewards[rank * 2] = res.reward(r, rank, 0);
+            s.rewards[rank * 2 + 1] = res.reward(r, rank, 1);
+        }
     }
 }

@@ -127,6 +127,26 @@ public final class ProgressiveTrainer {
         return rounds;
     }
 
+    /** Adds logged steps (e.g. read from files with {@link LoggedData#load}) to the training data. */
+    public void addData(List<StepRecord> records) {
+        data.addAll(records);
+    }
+
+    /** Takes `updates` gradient steps on the data so far; returns the last step's diagnostics. */
+    public UpdateStats train(int updates, long samplingSeed, Listener listener) {
+        if (data.isEmpty()) {
+            throw new IllegalStateException("train: no logged steps to train on");
+        }
+        SplittableRandom rng = new SplittableRandom(samplingSeed);
+        UpdateStats last = null;
+        for (int u = 0; u < updates; u++) {
+            fillBatch(rng);
+            last = learner.update(batch);
+            listener.trained(1, last);
+        }
+        return last;
+    }
+
     /** Samples transitions uniformly from all data so far until the batch holds about batchPairs units. */
     void fillBatch(SplittableRandom rng) {
         batch.clear();
