@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sessions logged to Parquet while collecting train on exactly the records that live collection keeps. */
-class LoggedDataRoundTripTest {
+class CollectorToFilesTest {
 
     @TempDir
     Path dir;
