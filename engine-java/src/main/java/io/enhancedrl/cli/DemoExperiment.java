@@ -103,8 +103,37 @@ public final class DemoExperiment {
         ProgressiveTrainer trainer = new ProgressiveTrainer(cfg, enc, sim, production, ops, seed + name.hashCode(),
                 profile.collectBatch());
         List<RoundStats> rounds = trainer.run(eval, new ProgressiveTrainer.Listener() {
+            private Progress bar;
+            private int updatesSeen;
+
+            @Override
+            public void collecting(int round, int sessions) {
+                bar = Progress.start(name + " round " + round + ": collect", sessions);
+            }
+
+            @Override
+            public void collected(long sessions) {
+                bar.step(sessions);
+            }
+
+            @Override
+            public void training(int round, int updates) {
+                bar.close();
+                bar = Progress.start(name + " round " + round + ": train", updates);
+                updatesSeen = 0;
+            }
+
+            @Override
+            public void trained(int updates, UpdateStats last) {
+                bar.step(updates);
+                if (++updatesSeen % 100 == 0) {
+                    bar.setExtra(String.format("td=%.3f", last.tdError()));
+                }
+            }
+
             @Override
             public void roundDone(RoundStats s) {
+                bar.close();
                 log.printf("    round %d: valid consumption %.3f ± %.3f, critic TD error %.4f, actor loss %.4f, %d logged steps  [%s]%n",
                         s.round(), s.validConsumption(), s.validConsumptionCi(), s.criticTdError(), s.actorLoss(),
                         s.loggedSteps(), elapsed(t0));
@@ -156,7 +185,4 @@ public final class DemoExperiment {
         return out;
     }
 
-    @SuppressWarnings("unused")
-    private static void unused(UpdateStats s) {
-    }
 }
