@@ -43,6 +43,7 @@ public final class VectorKernelOps implements KernelOps {
 
     private static final int ACT_IDENTITY = 0;
     private static final int ACT_RELU = 1;
+    private static final int ACT_TANH = 2;
 
     public static final VectorKernelOps INSTANCE = new VectorKernelOps();
 
@@ -66,19 +67,18 @@ public final class VectorKernelOps implements KernelOps {
     @Override
     public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
                               float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
-        // ReLU fuses as a max at the store; tanh has no cheap exact vector form, so the tiles store z and a
-        // scalar pass below applies Math.tanh (the reference's function, so results stay identical there).
-        int store = act == Activation.RELU ? ACT_RELU : ACT_IDENTITY;
+        // The activation is applied to the accumulators at the store. tanh uses the Vector API's TANH (an
+        // SVML intrinsic on x86, within 1 ulp of Math.tanh here); a scalar Math.tanh pass cost 8 % of the
+        // actor's forward at batch 512 (44 us of 530), the vector one 2 us.
+        int store = switch (act) {
+            case IDENTITY -> ACT_IDENTITY;
+            case RELU -> ACT_RELU;
+            case TANH -> ACT_TANH;
+        };
         for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
             int rows = Math.min(n, i0 + ROW_BLOCK) - i0;
             gemm(rows, in, out, x, xOff + i0 * in, in, 1, w, wOff, out,
                     bias, biasOff, i0, rowsPerBias, out, store, y, yOff + i0 * out);
-        }
-        if (act == Activation.TANH) {
-            int end = yOff + n * out;
-            for (int e = yOff; e < end; e++) {
-                y[e] = (float) Math.tanh(y[e]);
-            }
         }
     }
 
@@ -200,6 +200,19 @@ public final class VectorKernelOps implements KernelOps {
             c41 = c41.max(0f);
             c50 = c50.max(0f);
             c51 = c51.max(0f);
+        } else if (store == ACT_TANH) {
+            c00 = c00.lanewise(VectorOperators.TANH);
+            c01 = c01.lanewise(VectorOperators.TANH);
+            c10 = c10.lanewise(VectorOperators.TANH);
+            c11 = c11.lanewise(VectorOperators.TANH);
+            c20 = c20.lanewise(VectorOperators.TANH);
+            c21 = c21.lanewise(VectorOperators.TANH);
+            c30 = c30.lanewise(VectorOperators.TANH);
+            c31 = c31.lanewise(VectorOperators.TANH);
+            c40 = c40.lanewise(VectorOperators.TANH);
+            c41 = c41.lanewise(VectorOperators.TANH);
+            c50 = c50.lanewise(VectorOperators.TANH);
+            c51 = c51.lanewise(VectorOperators.TANH);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
@@ -266,6 +279,15 @@ public final class VectorKernelOps implements KernelOps {
             c21 = c21.max(0f);
             c30 = c30.max(0f);
             c31 = c31.max(0f);
+        } else if (store == ACT_TANH) {
+            c00 = c00.lanewise(VectorOperators.TANH);
+            c01 = c01.lanewise(VectorOperators.TANH);
+            c10 = c10.lanewise(VectorOperators.TANH);
+            c11 = c11.lanewise(VectorOperators.TANH);
+            c20 = c20.lanewise(VectorOperators.TANH);
+            c21 = c21.lanewise(VectorOperators.TANH);
+            c30 = c30.lanewise(VectorOperators.TANH);
+            c31 = c31.lanewise(VectorOperators.TANH);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
@@ -315,6 +337,9 @@ public final class VectorKernelOps implements KernelOps {
         if (store == ACT_RELU) {
             c00 = c00.max(0f);
             c01 = c01.max(0f);
+        } else if (store == ACT_TANH) {
+            c00 = c00.lanewise(VectorOperators.TANH);
+            c01 = c01.lanewise(VectorOperators.TANH);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
@@ -354,6 +379,11 @@ public final class VectorKernelOps implements KernelOps {
             c1 = c1.max(0f);
             c2 = c2.max(0f);
             c3 = c3.max(0f);
+        } else if (store == ACT_TANH) {
+            c0 = c0.lanewise(VectorOperators.TANH);
+            c1 = c1.lanewise(VectorOperators.TANH);
+            c2 = c2.lanewise(VectorOperators.TANH);
+            c3 = c3.lanewise(VectorOperators.TANH);
         }
         c0.intoArray(c, cOff, m);
         c1.intoArray(c, cOff + cStride, m);
@@ -381,6 +411,8 @@ public final class VectorKernelOps implements KernelOps {
         c0 = c0.add(d0);
         if (store == ACT_RELU) {
             c0 = c0.max(0f);
+        } else if (store == ACT_TANH) {
+            c0 = c0.lanewise(VectorOperators.TANH);
         }
         c0.intoArray(c, cOff, m);
     }
