@@ -8,7 +8,11 @@ import io.enhancedrl.eval.OnlineMetrics;
 import io.enhancedrl.eval.RoundStats;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.rl.CriticMode;
+import io.enhancedrl.eval.OfflineGauc;
+import io.enhancedrl.rl.Collector;
 import io.enhancedrl.rl.Encoding;
+import io.enhancedrl.rl.PolicyActions;
+import io.enhancedrl.sim.Tasks;
 import io.enhancedrl.rl.ProgressiveTrainer;
 import io.enhancedrl.rl.RlConfig;
 import io.enhancedrl.rl.UpdateStats;
@@ -31,13 +35,14 @@ public final class DemoExperiment {
 
     /** Budget of one experiment. */
     public record Profile(String name, int rounds, int sessionsPerRound, int updatesPerRound, int evalSeeds,
-                          int evalSessions, int cemIterations, int cemPopulation, int cemSessions, int collectBatch) {
+                          int evalSessions, int cemIterations, int cemPopulation, int cemSessions, int collectBatch,
+                          int heldOutSessions) {
         public static Profile quick() {
-            return new Profile("quick", 2, 300, 150, 5, 200, 3, 8, 100, 100);
+            return new Profile("quick", 2, 300, 150, 5, 200, 3, 8, 100, 100, 100);
         }
 
         public static Profile full() {
-            return new Profile("full", 5, 1000, 1500, 5, 1000, 6, 12, 200, 200);
+            return new Profile("full", 5, 1000, 1500, 5, 1000, 6, 12, 200, 200, 500);
         }
     }
 
@@ -64,15 +69,52 @@ public final class DemoExperiment {
 
     /** Runs every method on a simulator built from the config; returns one result per method. */
     public List<MethodResult> run(SimConfig cfg, String label, boolean includeVariants) {
+        return run(cfg, label, includeVariants, java.util.Set.of("fixed", "cem", "user", "enhanced"));
+    }
+
+    /** Runs the named methods (fixed, cem, user, enhanced; the list-sum variant with includeVariants). */
+    public List<MethodResult> run(SimConfig cfg, String label, boolean includeVariants, java.util.Set<String> methods) {
         Simulator sim = new Simulator(cfg, seed, ops);
         OnlineEvaluator eval = new OnlineEvaluator(profile.evalSeeds(), profile.evalSessions(), profile.collectBatch());
         float[] production = FixedFusionPolicy.production(sim.fusionSpace()).action();
         List<MethodResult> results = new ArrayList<>();
         long t0 = System.nanoTime();
+        phase(label, "held-out logged data for offline MTF-GAUC", t0);
+        OfflineGauc offline = heldOut(sim, production);
 
-        phase(label, "fixed fusion: evaluate", t0);
-        Map<String, MetricSummary> fixed = eval.evaluate(sim, () -> new FixedFusionPolicy(production));
-        results.add(new MethodResult("fixed fusion", fixed, List.of(), Double.NaN));
+        if (methods.contains("fixed")) {
+            phase(label, "fixed fusion: evaluate", t0);
+            Map<String, MetricSummary> fixed = eval.evaluate(sim, () -> new FixedFusionPolicy(production));
+            results.add(new MethodResult("fixed fusion", fixed, List.of(),
+                    offline.evaluate(PolicyActions.constant(production), sim.fusionSpace(), ops)));
+        }
+        if (methods.contains("cem")) {
+            results.add(cem(label, sim, eval, production, t0, offline));
+        }
+        if (methods.contains("user")) {
+            results.add(trainAndEvaluate(label, "user-level RL", Encoding.REQUEST, rlConfig, sim, eval, production, t0,
+                    offline));
+        }
+        if (methods.contains("enhanced")) {
+            results.add(trainAndEvaluate(label, "EnhancedRL", Encoding.PAIR, rlConfig, sim, eval, production, t0, offline));
+        }
+        if (includeVariants) {
+            results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,
+                    rlConfig.withCriticMode(CriticMode.LIST_SUM), sim, eval, production, t0, offline));
+        }
+        return results;
+    }
+
+    /** Sessions logged by the production fusion under box exploration, on users no method trains on. */
+    private OfflineGauc heldOut(Simulator sim, float[] production) {
+        OfflineGauc offline = new OfflineGauc(sim.config().itemWidth(), sim.config().tasks(), Tasks.VALID_PLAY);
+        new Collector(rlConfig, profile.collectBatch()).collect(sim, new FixedFusionPolicy(production),
+                profile.heldOutSessions(), 5_000_000L, seed + 1, step -> offline.add(step, Tasks.BEHAVIOURS), null);
+        return offline;
+    }
+
+    private MethodResult cem(String label, Simulator sim, OnlineEvaluator eval, float[] production, long t0,
+                             OfflineGauc offline) {
 
         phase(label, "CEM global fusion: search", t0);
         int[] evalCount = {0};
@@ -86,19 +128,12 @@ public final class DemoExperiment {
                     return out.stream().mapToDouble(SessionOutcome::validConsumption).average().orElse(0);
                 });
         Map<String, MetricSummary> cemOnline = eval.evaluate(sim, () -> new FixedFusionPolicy(cem.best()));
-        results.add(new MethodResult("CEM global fusion", cemOnline, List.of(), Double.NaN));
-
-        results.add(trainAndEvaluate(label, "user-level RL", Encoding.REQUEST, rlConfig, sim, eval, production, t0));
-        results.add(trainAndEvaluate(label, "EnhancedRL", Encoding.PAIR, rlConfig, sim, eval, production, t0));
-        if (includeVariants) {
-            results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,
-                    rlConfig.withCriticMode(CriticMode.LIST_SUM), sim, eval, production, t0));
-        }
-        return results;
+        return new MethodResult("CEM global fusion", cemOnline, List.of(),
+                offline.evaluate(PolicyActions.constant(cem.best()), sim.fusionSpace(), ops));
     }
 
     private MethodResult trainAndEvaluate(String label, String name, Encoding enc, RlConfig cfg, Simulator sim,
-                                          OnlineEvaluator eval, float[] production, long t0) {
+                                          OnlineEvaluator eval, float[] production, long t0, OfflineGauc offline) {
         phase(label, name + ": " + cfg.rounds() + " progressive rounds", t0);
         ProgressiveTrainer trainer = new ProgressiveTrainer(cfg, enc, sim, production, ops, seed + name.hashCode(),
                 profile.collectBatch());
@@ -140,7 +175,10 @@ public final class DemoExperiment {
             }
         });
         Map<String, MetricSummary> online = eval.evaluate(sim, trainer::policy);
-        return new MethodResult(name, online, rounds, Double.NaN);
+        var actions = enc == Encoding.PAIR
+                ? PolicyActions.pairActor(trainer.learner().actor(), ops, sim.config().listLength())
+                : PolicyActions.requestActor(trainer.learner().actor(), ops);
+        return new MethodResult(name, online, rounds, offline.evaluate(actions, sim.fusionSpace(), ops));
     }
 
     private void phase(String label, String what, long t0) {
@@ -158,15 +196,15 @@ public final class DemoExperiment {
         for (String m : OnlineMetrics.ALL) {
             sb.append(' ').append(m).append(" |");
         }
-        sb.append("\n|---|");
-        sb.append("---|".repeat(OnlineMetrics.ALL.size())).append('\n');
+        sb.append(" offline MTF-GAUC |\n|---|");
+        sb.append("---|".repeat(OnlineMetrics.ALL.size() + 1)).append('\n');
         for (MethodResult r : results) {
             sb.append("| ").append(r.method()).append(" |");
             for (String m : OnlineMetrics.ALL) {
                 MetricSummary s = r.online().get(m);
                 sb.append(String.format(" %.3f ± %.3f |", s.mean(), s.ci95HalfWidth()));
             }
-            sb.append('\n');
+            sb.append(String.format(" %.4f |%n", r.offlineGauc()));
         }
         return sb.toString();
     }

@@ -112,7 +112,7 @@ public final class ActorCriticLearner {
         int wOff = s.weightOffset(last);
         int wLen = s.layerInput(last) * s.layerOutput(last);
         for (int i = 0; i < wLen; i++) {
-            p[wOff + i] *= 0.1f;
+            p[wOff + i] = 0f;
         }
         int bOff = s.biasOffset(last);
         for (int k = 0; k < action.length; k++) {
