@@ -137,6 +137,15 @@ class LoggedDataWriterTest {
     }
 
     @Test
+    void theTargetGetsTheUsualPermissionsNotOwnerOnly() throws IOException {
+        Path reference = Files.writeString(dir.resolve("reference.txt"), "x"); // created under the umask
+        Path file = dir.resolve("perm.parquet");
+        LoggedDataRoundTripTest.write(file, LAYOUT, List.of(valid(2)), WriteOptions.defaults());
+        org.junit.jupiter.api.Assumptions.assumeTrue(file.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(file));
+    }
+
+    @Test
     void anExistingTargetIsReplacedOnlyWithOverwrite() throws IOException {
         Path file = dir.resolve("existing.parquet");
         LoggedDataRoundTripTest.write(file, LAYOUT, List.of(valid(2)), WriteOptions.defaults());
