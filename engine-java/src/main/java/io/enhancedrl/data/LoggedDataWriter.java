@@ -217,6 +217,7 @@ public final class LoggedDataWriter implements AutoCloseable {
 
         /** Hadoop's entry point; unused (the writer passes a PlainParquetConfiguration). */
         @Override
+        @SuppressWarnings("deprecation") // abstract in parquet 1.17, so it must be implemented
         protected WriteSupport<LoggedStep> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
             return new StepWriteSupport(metadata);
         }
