@@ -54,6 +54,17 @@ final class LocalCodecs implements CompressionCodecFactory {
         };
     }
 
+    /** The bytes of a page on the heap (BytesInput.toByteArray is deprecated in parquet 1.17). */
+    private static byte[] toArray(BytesInput bytes) throws IOException {
+        long size = bytes.size();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IOException("page of " + size + " bytes is too large for a Java array");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
+        bytes.writeAllTo(out);
+        return out.toByteArray();
+    }
+
     private static IOException unsupported(CompressionCodecName name) {
         return new IOException("compression codec " + name + " is not supported (supported: " + SUPPORTED + ")");
     }
@@ -69,8 +80,8 @@ final class LocalCodecs implements CompressionCodecFactory {
         public BytesInput compress(BytesInput bytes) throws IOException {
             return switch (name) {
                 case UNCOMPRESSED -> bytes;
-                case SNAPPY -> BytesInput.from(Snappy.compress(bytes.toByteArray()));
-                case ZSTD -> BytesInput.from(Zstd.compress(bytes.toByteArray(), ZSTD_LEVEL));
+                case SNAPPY -> BytesInput.from(Snappy.compress(toArray(bytes)));
+                case ZSTD -> BytesInput.from(Zstd.compress(toArray(bytes), ZSTD_LEVEL));
                 case GZIP -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(64, bytes.size() / 2));
                     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
@@ -104,7 +115,7 @@ final class LocalCodecs implements CompressionCodecFactory {
             if (name == CompressionCodecName.UNCOMPRESSED) {
                 return bytes;
             }
-            return BytesInput.from(decompress(bytes.toByteArray(), decompressedSize));
+            return BytesInput.from(decompress(toArray(bytes), decompressedSize));
         }
 
         @Override

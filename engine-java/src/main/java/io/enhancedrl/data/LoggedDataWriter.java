@@ -39,6 +39,8 @@ import java.util.Objects;
  */
 public final class LoggedDataWriter implements AutoCloseable {
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final Path target;
     private final Path temp;
     private final DataLayout layout;
@@ -70,14 +72,16 @@ public final class LoggedDataWriter implements AutoCloseable {
         }
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        this.temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: it makes the file owner-only (0600), which the rename would carry to
+        // the target. A random name created by parquet (CREATE fails if it exists) keeps the umask.
+        this.temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
             Builder b = new Builder(new LocalOutputFile(temp), StepSchema.metadata(layout, options.extraMetadata()))
                     .withConf(new PlainParquetConfiguration())
                     .withCodecFactory(new LocalCodecs())
                     .withCompressionCodec(options.compression().parquetName)
                     .withRowGroupSize(options.rowGroupBytes())
-                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE) // the temp file exists (createTempFile)
+                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .withPageWriteChecksumEnabled(true)
                     .withDictionaryEncoding(true);
             // Float columns hold near-unique values: a dictionary would be built, overflow and be thrown
@@ -213,6 +217,7 @@ public final class LoggedDataWriter implements AutoCloseable {
 
         /** Hadoop's entry point; unused (the writer passes a PlainParquetConfiguration). */
         @Override
+        @SuppressWarnings("deprecation") // abstract in parquet 1.17, so it must be implemented
         protected WriteSupport<LoggedStep> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
             return new StepWriteSupport(metadata);
         }

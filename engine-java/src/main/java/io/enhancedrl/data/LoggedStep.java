@@ -59,6 +59,11 @@ public final class LoggedStep {
         if (candidates < 1 || candidates > DataLayout.MAX_WIDTH) {
             throw new IllegalArgumentException("candidates: expected in [1, " + DataLayout.MAX_WIDTH + "] but was " + candidates);
         }
+        long largest = (long) candidates * Math.max(layout.itemWidth(), layout.actionWidth());
+        if (largest > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("candidates: " + candidates + " candidates of " + layout
+                    + " need an array of " + largest + " floats, more than a Java array holds");
+        }
         LoggedStep s = new LoggedStep();
         s.userFeatures = new float[layout.userWidth()];
         s.contextFeatures = new float[layout.contextWidth()];

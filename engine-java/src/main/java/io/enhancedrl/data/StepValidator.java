@@ -81,7 +81,7 @@ final class StepValidator {
 
     private static String rowsName(StepField f, int candidates) {
         return switch (f) {
-            case USER_FEATURES, CONTEXT_FEATURES -> null;
+            case USER_FEATURES, CONTEXT_FEATURES, ITEM_IDS -> null; // the width alone says it: d_u, d_c, C
             case BEHAVIOURS, REWARDS -> "shown length min(list_length, candidates=" + candidates + ")";
             default -> "candidates";
         };

@@ -29,6 +29,7 @@ final class StepWriteSupport extends WriteSupport<LoggedStep> {
 
     /** The Hadoop entry point; never called because the writer passes a PlainParquetConfiguration. */
     @Override
+    @SuppressWarnings("deprecation") // abstract in parquet 1.17, so it must be implemented
     public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
         return new WriteContext(StepSchema.SCHEMA, metadata);
     }

@@ -235,6 +235,8 @@ class LoggedDataRoundTripTest {
         Files.writeString(ds.resolve("_SUCCESS"), "");
         Files.writeString(ds.resolve(".part-00003.parquet.123.tmp"), "half-written");
         Files.writeString(ds.resolve("README.txt"), "not a part");
+        Files.writeString(ds.resolve(".hidden.parquet"), "hidden: not a part");
+        Files.writeString(ds.resolve("_metadata.parquet"), "underscore: not a part");
 
         LoggedDataset d = LoggedDataset.open(ds);
         assertEquals(LAYOUT, d.layout());
@@ -280,6 +282,19 @@ class LoggedDataRoundTripTest {
         List<LoggedStep> steps = TestSteps.randomSteps(LAYOUT, 25, 8, 9);
         Path file = dir.resolve("spark-like.parquet");
         TestSteps.writeWithGroupApi(file, TestSteps.optionalSchema(), TestSteps.metadata(LAYOUT), steps);
+        assertSameSteps(steps, readAll(file));
+    }
+
+    @Test
+    void extraColumnsAreIgnored() throws IOException {
+        org.apache.parquet.schema.MessageType withExtra = new org.apache.parquet.schema.MessageType("with_extra",
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(org.apache.parquet.schema.Types.optional(
+                                org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE).named("score_v2")),
+                        StepSchema.SCHEMA.getFields().stream()).toList());
+        List<LoggedStep> steps = TestSteps.randomSteps(LAYOUT, 10, 8, 10);
+        Path file = dir.resolve("extra-column.parquet");
+        TestSteps.writeWithGroupApi(file, withExtra, TestSteps.metadata(LAYOUT), steps);
         assertSameSteps(steps, readAll(file));
     }
 }

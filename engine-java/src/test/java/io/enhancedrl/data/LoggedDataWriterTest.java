@@ -56,7 +56,7 @@ class LoggedDataWriterTest {
         assertMentions(rejectStep(s -> s.itemFeatures = new float[6 * 5 - 1]),
                 "itemFeatures: expected candidates * item_width = 6 * 5 = 30 values but got 29");
         assertMentions(rejectStep(s -> s.userFeatures = new float[4]), "userFeatures: expected user_width = 3 values but got 4");
-        assertMentions(rejectStep(s -> s.itemIds = new long[5]), "itemIds: expected candidates * candidates", "got 5");
+        assertMentions(rejectStep(s -> s.itemIds = new long[5]), "itemIds: expected candidates = 6 values but got 5");
         assertMentions(rejectStep(s -> s.mtlScores = new float[6 * 3 + 1]), "mtlScores: expected candidates * tasks = 6 * 3 = 18", "got 19");
         assertMentions(rejectStep(s -> s.actions = new float[6 * 3]), "actions: expected candidates * 2*tasks = 6 * 6 = 36", "got 18");
         assertMentions(rejectStep(s -> s.boxCentres = null), "boxCentres: expected", "missing (null)");
@@ -134,6 +134,15 @@ class LoggedDataWriterTest {
         assertFalse(Files.exists(other));
         assertEquals(List.of("atomic.parquet"), listDir());
         assertThrows(IllegalStateException.class, () -> w.write(valid(5)));
+    }
+
+    @Test
+    void theTargetGetsTheUsualPermissionsNotOwnerOnly() throws IOException {
+        Path reference = Files.writeString(dir.resolve("reference.txt"), "x"); // created under the umask
+        Path file = dir.resolve("perm.parquet");
+        LoggedDataRoundTripTest.write(file, LAYOUT, List.of(valid(2)), WriteOptions.defaults());
+        org.junit.jupiter.api.Assumptions.assumeTrue(file.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(file));
     }
 
     @Test
