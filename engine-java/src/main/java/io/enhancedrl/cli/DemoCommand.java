@@ -112,8 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (flat != null) {
             ablations.put("itemHeterogeneity = 0", ablation);
         }
-        String command = "ci/erl demo" + String.join(" ", java.util.Arrays.stream(spec.commandLine().getParseResult()
-                .originalArgs().toArray(new String[0])).map(a -> " " + a).toList());
+        String command = "ci/erl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         ExperimentResult result = new ExperimentResult("EnhancedRL demo (itemHeterogeneity = " + sim.itemHeterogeneity() + ")",
                 command,
                 Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
