@@ -98,6 +98,10 @@ public final class DemoExperiment {
         if (methods.contains("enhanced")) {
             results.add(trainAndEvaluate(label, "EnhancedRL", Encoding.PAIR, rlConfig, sim, eval, production, t0, offline));
         }
+        if (methods.contains("enhanced-relative")) {
+            results.add(trainAndEvaluate(label, "EnhancedRL (relative pair targets)", Encoding.PAIR,
+                    rlConfig.withRelativePairTargets(true), sim, eval, production, t0, offline));
+        }
         if (includeVariants) {
             results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,
                     rlConfig.withCriticMode(CriticMode.LIST_SUM), sim, eval, production, t0, offline));
@@ -178,11 +182,22 @@ public final class DemoExperiment {
         var actions = enc == Encoding.PAIR
                 ? PolicyActions.pairActor(trainer.learner().actor(), ops, sim.config().listLength())
                 : PolicyActions.requestActor(trainer.learner().actor(), ops);
+        double[][] shift = offline.actionShift(actions, production);
+        log.printf("    action shift vs production (mean over held-out shown items) %s; within-request spread %s%n",
+                fmt(shift[0]), fmt(shift[1]));
         return new MethodResult(name, online, rounds, offline.evaluate(actions, sim.fusionSpace(), ops));
     }
 
     private void phase(String label, String what, long t0) {
         log.printf("[%s] %s  [%s]%n", label, what, elapsed(t0));
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format("%+.3f", v[i]));
+        }
+        return sb.append(']').toString();
     }
 
     static String elapsed(long t0) {

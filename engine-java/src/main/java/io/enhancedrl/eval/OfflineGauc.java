@@ -80,6 +80,44 @@ public final class OfflineGauc {
         return steps.size();
     }
 
+    /**
+     * Diagnostic: the mean over held-out shown items of (policy action - reference action), per action
+     * dimension, and the mean over steps of the within-step standard deviation of each dimension.
+     * Returns [2][2K]: row 0 the mean shift, row 1 the within-step spread.
+     */
+    public double[][] actionShift(ActionSource policy, float[] reference) {
+        int aw = 2 * tasks;
+        double[][] out = new double[2][aw];
+        float[] actions = new float[0];
+        long items = 0;
+        for (HeldOutStep st : steps) {
+            int l = st.shown();
+            if (actions.length < l * aw) {
+                actions = new float[l * aw];
+            }
+            policy.actions(st, actions);
+            for (int k = 0; k < aw; k++) {
+                double mean = 0;
+                for (int r = 0; r < l; r++) {
+                    out[0][k] += actions[r * aw + k] - reference[k];
+                    mean += actions[r * aw + k];
+                }
+                mean /= l;
+                double var = 0;
+                for (int r = 0; r < l; r++) {
+                    var += (actions[r * aw + k] - mean) * (actions[r * aw + k] - mean);
+                }
+                out[1][k] += Math.sqrt(var / l);
+            }
+            items += l;
+        }
+        for (int k = 0; k < aw; k++) {
+            out[0][k] /= Math.max(1, items);
+            out[1][k] /= Math.max(1, steps.size());
+        }
+        return out;
+    }
+
     /** MTF-GAUC of a policy over the held-out steps (a session's steps must be added in step order). */
     public double evaluate(ActionSource policy, FusionSpace space, KernelOps ops) {
         GaucAccumulator acc = new GaucAccumulator();

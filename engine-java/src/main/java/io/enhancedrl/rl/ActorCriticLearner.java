@@ -52,6 +52,8 @@ public final class ActorCriticLearner {
     private final float[] sums;        // [members][maxTransitions] list-sum scratch
     private final float[] targets;     // [members][maxTransitions] list-sum targets / pair targets per unit
     private NextListSelector nextListSelector;
+    private final float[] shownMean;   // [maxTransitions][GROUPS]
+    private final int[] shownCount;    // [maxTransitions]
 
     /**
      * @param stateWidth columns of a state row
@@ -102,6 +104,8 @@ public final class ActorCriticLearner {
         nextListWeight = new float[maxRows];
         sums = new float[members * maxTransitions];
         targets = new float[members * Math.max(maxTransitions, maxRows)];
+        shownMean = new float[maxTransitions * RlConfig.GROUPS];
+        shownCount = new int[maxTransitions];
     }
 
     /** Output bias = atanh(action) and a last layer scaled down, so the initial policy is the behaviour one. */
@@ -243,8 +247,32 @@ public final class ActorCriticLearner {
     /** y = r_g + gamma (1 - done_t) c_u V'_member(t+1): pair j's own reward plus its share of the future. */
     private float pairTarget(UnitBatch b, int mem, int u) {
         int t = b.unitTransition[u];
-        return b.rewards[u * RlConfig.GROUPS + mem / m]
+        int g = mem / m;
+        if (cfg.relativePairTargets()) {
+            return b.shown[u] ? b.rewards[u * RlConfig.GROUPS + g] - shownMean[t * RlConfig.GROUPS + g] : 0f;
+        }
+        return b.rewards[u * RlConfig.GROUPS + g]
                 + (float) cfg.gamma() * b.notDone[t] * b.bootstrap[u] * vNext[mem * b.transitions + t];
+    }
+
+    /** Mean reward per group of each transition's shown units (for relative pair targets). */
+    private void computeShownMeans(UnitBatch b) {
+        java.util.Arrays.fill(shownMean, 0, b.transitions * RlConfig.GROUPS, 0f);
+        java.util.Arrays.fill(shownCount, 0, b.transitions, 0);
+        for (int u = 0; u < b.units; u++) {
+            if (b.shown[u]) {
+                int t = b.unitTransition[u];
+                shownCount[t]++;
+                for (int g = 0; g < RlConfig.GROUPS; g++) {
+                    shownMean[t * RlConfig.GROUPS + g] += b.rewards[u * RlConfig.GROUPS + g];
+                }
+            }
+        }
+        for (int t = 0; t < b.transitions; t++) {
+            for (int g = 0; g < RlConfig.GROUPS; g++) {
+                shownMean[t * RlConfig.GROUPS + g] /= Math.max(1, shownCount[t]);
+            }
+        }
     }
 
     /** Computes the critic loss on the logged actions and, when train is set, takes one Adam step. */
@@ -256,6 +284,7 @@ public final class ActorCriticLearner {
         float gamma = (float) cfg.gamma();
         double lossSum = 0;
         if (cfg.criticMode() == CriticMode.PAIR_DECOMPOSED) {
+            computeShownMeans(b);
             double wSum = 0;
             for (int u = 0; u < n; u++) {
                 wSum += b.weights[u];
@@ -318,6 +347,7 @@ public final class ActorCriticLearner {
     float[] pairTargets(UnitBatch b) {
         checkBatch(b);
         computeTargets(b);
+        computeShownMeans(b);
         float[] y = new float[members * b.units];
         for (int mem = 0; mem < members; mem++) {
             for (int u = 0; u < b.units; u++) {

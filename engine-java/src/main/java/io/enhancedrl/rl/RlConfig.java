@@ -41,6 +41,11 @@ import java.util.List;
  *                     next step's candidates (true) instead of the weighted sum over all of them (false). The
  *                     full sum multiplies the critics' error on ~C unshown items by gamma (C - l) / l (about 17
  *                     at C = 100, l = 5); measured, it made the critics diverge (docs/experiments.md).
+ * @param relativePairTargets [ours] in pair-decomposed mode, train the critics on a shown pair's reward minus the
+ *                     mean reward of its step's shown list (unshown pairs 0, no bootstrap, which cancels: every
+ *                     shown pair has the same 1/l share of the future). The spec's absolute targets make being
+ *                     shown worth more than not being shown for every item, so the actor raises every item's
+ *                     score alike (measured: docs/experiments.md); relative targets carry the competition.
  */
 public record RlConfig(
         double gamma,
@@ -66,7 +71,8 @@ public record RlConfig(
         int sessionsPerRound,
         int updatesPerRound,
         int shuffleBuffer,
-        boolean pairNextTopL) {
+        boolean pairNextTopL,
+        boolean relativePairTargets) {
 
     public static final int GROUPS = 2;
 
@@ -102,7 +108,7 @@ public record RlConfig(
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 10,
                 List.of(64, 32), List.of(64, 32), 3e-4, 1e-4, 256, 0.005,
                 CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false,
-                5, 1500, 1500, 4096, true);
+                5, 1500, 1500, 4096, true, false);
     }
 
     private static void check(String name, double v, double lo, double hi) {
@@ -158,25 +164,32 @@ public record RlConfig(
     public RlConfig withCriticMode(CriticMode mode) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, mode, listSumNext, unshownPerShown,
-                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL);
+                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL, relativePairTargets);
     }
 
     public RlConfig withBudget(int rounds, int sessionsPerRound, int updatesPerRound) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL, relativePairTargets);
     }
 
     public RlConfig withPairNextTopL(boolean topL) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, topL);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, topL, relativePairTargets);
+    }
+
+    public RlConfig withRelativePairTargets(boolean relative) {
+        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
+                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer,
+                pairNextTopL, relative);
     }
 
     public RlConfig withCriticMembers(int m) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, m,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL, relativePairTargets);
     }
 
     @Override
