@@ -49,6 +49,12 @@ step junit-gpu 200 "$out/junit-gpu.log" "$java" "${jvm[@]}" -jar "$console" exec
   --class-path "$cp" --scan-class-path "$lib/bindings-tests.jar" --include-tag gpu \
   --details=tree --disable-banner --reports-dir "$out/junit-reports"
 
+# On a machine where nvidia-smi works, a gpu test that aborted (the CUDA probe failed) is a failure too.
+if grep -q '^name' "$out/nvidia-smi.log" 2>/dev/null && grep -Eq '\[ +[1-9][0-9]* tests aborted' "$out/junit-gpu.log"; then
+  rows+=("$(printf '%-22s %-6s %5ss  %s' junit-gpu-aborted FAIL 0 'a GPU is present but the cuda probe failed (see junit-gpu.log)')")
+  failed=1
+fi
+
 step bench 90 "$out/bench.log" "$java" "${jvm[@]}" -cp "$cp" io.enhancedrl.bindings.gpu.GpuBench
 
 echo
