@@ -1,0 +1,261 @@
+package io.enhancedrl.bindings.cuda;
+
+import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.KernelOps;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link KernelOps} on a CUDA device, launching the kernels of erl_kernels.h.
+ *
+ * <p>Each call stages its host operands into device buffers (through pinned memory, asynchronously on the
+ * calling thread's stream), launches with the configuration the header prescribes, copies the outputs back
+ * and synchronises, so the semantics are exactly those of {@link io.enhancedrl.kernels.cpu.ScalarKernelOps}
+ * (up to FP32 summation order). This is the correct-first path: a round trip per call costs transfer and
+ * launch latency; keeping whole training steps on the device is the job of a device-resident model.
+ *
+ * <p>Threads: every thread gets its own stream and staging buffers (created on its first call, after
+ * binding the primary context to it once); the buffers grow and are reused, so steady-state calls allocate
+ * no device or pinned memory. {@link #close()} frees all of them and must not race running calls.
+ */
+public final class CudaKernelOps implements KernelOps, AutoCloseable {
+
+    // Staging slots (one device + pinned buffer each per thread).
+    static final int X = 0, W = 1, BIAS = 2, Y = 3, DY = 4, DX = 5, DW = 6, DB = 7, P = 8, G = 9, M = 10, V = 11,
+            OFFSETS = 12, IDS = 13, OUT = 14, SLOTS = 15;
+
+    private final CudaContext context;
+    private final CudaModule module;
+    private final boolean ownsContext;
+    private final List<StagingArea> areas = new ArrayList<>();
+    private final ThreadLocal<StagingArea> area = new ThreadLocal<>();
+    private final ThreadLocal<KernelArgs> argsBuilder = ThreadLocal.withInitial(KernelArgs::new);
+    private volatile boolean closed;
+
+    /**
+     * @param context the device's primary context
+     * @param fatbin the enhancedrl.fatbin image
+     * @param ownsContext whether {@link #close()} also closes the context
+     */
+    public CudaKernelOps(CudaContext context, byte[] fatbin, boolean ownsContext) {
+        this.context = context;
+        context.bindCurrentThread();
+        this.module = new CudaModule(context, fatbin, "enhancedrl.fatbin");
+        this.ownsContext = ownsContext;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    public CudaContext context() {
+        return context;
+    }
+
+    /** The calling thread's staging area, created (and the context bound) on first use. */
+    StagingArea area() {
+        if (closed) {
+            throw new IllegalStateException("CudaKernelOps on " + context.deviceName() + " is closed");
+        }
+        StagingArea a = area.get();
+        if (a == null) {
+            context.bindCurrentThread();
+            a = new StagingArea(context, SLOTS);
+            synchronized (areas) {
+                areas.add(a);
+            }
+            area.set(a);
+        }
+        return a;
+    }
+
+    private DeviceBuffer upload(StagingArea a, int slot, String operand, float[] src, int off, long count) {
+        long bytes = count * Float.BYTES;
+        DeviceBuffer d = a.ensure(slot, bytes, operand);
+        if (bytes > 0) {
+            a.host(slot).putFloats(src, off, (int) count);
+            d.copyFrom(a.host(slot), bytes, a.stream);
+        }
+        return d;
+    }
+
+    /** Device buffer for an output that is not read first. */
+    private DeviceBuffer output(StagingArea a, int slot, String operand, long count, int elementBytes) {
+        return a.ensure(slot, count * elementBytes, operand);
+    }
+
+    private void queueDownload(StagingArea a, int slot, long count, int elementBytes) {
+        long bytes = count * elementBytes;
+        if (bytes > 0) {
+            a.device(slot).copyTo(a.host(slot), bytes, a.stream);
+        }
+    }
+
+    private void launch(StagingArea a, ErlKernels k, LaunchConfig c, KernelArgs args) {
+        k.checkArgs(args);
+        context.launch(k.symbol, module.function(k.symbol), c, a.stream, args);
+    }
+
+    private static KernelArgs fresh(ThreadLocal<KernelArgs> tl) {
+        return tl.get().clear();
+    }
+
+    @Override
+    public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] bias,
+                              int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+        if (n == 0 || out == 0) {
+            return;
+        }
+        StagingArea a = area();
+        DeviceBuffer dx = upload(a, X, "x", x, xOff, (long) n * in);
+        DeviceBuffer dw = upload(a, W, "w", w, wOff, (long) in * out);
+        long biasRows = ((long) n + rowsPerBias - 1) / rowsPerBias;
+        DeviceBuffer db = bias == null ? null : upload(a, BIAS, "bias", bias, biasOff, biasRows * out);
+        DeviceBuffer dy = output(a, Y, "y", (long) n * out, Float.BYTES);
+        KernelArgs args = fresh(argsBuilder)
+                .i32(1).i32(n).i32(in).i32(out)
+                .ptr(dx).i64(0).ptr(dw).i64(0);
+        (db == null ? args.nullPtr() : args.ptr(db)).i64(0).i32(rowsPerBias).i32(act.code)
+                .ptr(dy).i64(0);
+        launch(a, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(1, n, out), args);
+        queueDownload(a, Y, (long) n * out, Float.BYTES);
+        a.stream.synchronize();
+        a.host(Y).getFloats(y, yOff, n * out);
+    }
+
+    @Override
+    public void linearBackward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                               float[] dy, int dyOff, Activation act, float[] dx, int dxOff, float[] dw, int dwOff,
+                               float[] db, int dbOff, boolean accumulate) {
+        if (in == 0 || out == 0) {
+            // No weights; dx (if any) is all zeros when out == 0, db is a sum over nothing when in == 0.
+            ScalarFallback.degenerateBackward(n, in, out, y, yOff, dy, dyOff, act, dx, dxOff, db, dbOff, accumulate);
+            return;
+        }
+        StagingArea a = area();
+        long nOut = (long) n * out;
+        DeviceBuffer gx = upload(a, X, "x", x, xOff, (long) n * in);
+        DeviceBuffer gw = upload(a, W, "w", w, wOff, (long) in * out);
+        DeviceBuffer gy = upload(a, Y, "y", y, yOff, nOut);
+        DeviceBuffer gdy = upload(a, DY, "dy", dy, dyOff, nOut);
+        DeviceBuffer gdw = accumulate ? upload(a, DW, "dw", dw, dwOff, (long) in * out)
+                : output(a, DW, "dw", (long) in * out, Float.BYTES);
+        if (nOut > 0) {
+            launch(a, ErlKernels.ACT_BACKWARD, ErlKernels.elementwise(nOut),
+                    fresh(argsBuilder).i64(nOut).ptr(gy).ptr(gdy).i32(act.code));
+        }
+        launch(a, ErlKernels.LINEAR_BACKWARD_DW, ErlKernels.linearBackwardDw(1, 1, in, out),
+                fresh(argsBuilder).i32(1).i32(1).i32(n).i32(in).i32(out)
+                        .ptr(gx).i64(0).ptr(gdy).i64(0).ptr(gdw).i64(0).i32(accumulate ? 1 : 0).nullPtr());
+        if (db != null) {
+            DeviceBuffer gdb = accumulate ? upload(a, DB, "db", db, dbOff, out) : output(a, DB, "db", out, Float.BYTES);
+            launch(a, ErlKernels.BIAS_BACKWARD, ErlKernels.biasBackward(1, out),
+                    fresh(argsBuilder).i32(1).i32(n).i32(out).ptr(gdy).i64(0).ptr(gdb).i64(0).i32(accumulate ? 1 : 0));
+        }
+        if (dx != null && n > 0) {
+            DeviceBuffer gdx = output(a, DX, "dx", (long) n * in, Float.BYTES);
+            launch(a, ErlKernels.LINEAR_BACKWARD_DX, ErlKernels.linearBackwardDx(1, n, in),
+                    fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(gdy).i64(0).ptr(gw).i64(0).ptr(gdx).i64(0));
+            queueDownload(a, DX, (long) n * in, Float.BYTES);
+        }
+        queueDownload(a, DY, nOut, Float.BYTES);
+        queueDownload(a, DW, (long) in * out, Float.BYTES);
+        if (db != null) {
+            queueDownload(a, DB, out, Float.BYTES);
+        }
+        a.stream.synchronize();
+        a.host(DY).getFloats(dy, dyOff, (int) nOut);
+        a.host(DW).getFloats(dw, dwOff, in * out);
+        if (db != null) {
+            a.host(DB).getFloats(db, dbOff, out);
+        }
+        if (dx != null && n > 0) {
+            a.host(DX).getFloats(dx, dxOff, n * in);
+        }
+    }
+
+    @Override
+    public void adamUpdate(int len, float[] params, int pOff, float[] grads, int gOff, float[] m, int mOff,
+                           float[] v, int vOff, float lr, float beta1, float beta2, float eps, int step) {
+        if (len == 0) {
+            return;
+        }
+        StagingArea a = area();
+        DeviceBuffer gp = upload(a, P, "params", params, pOff, len);
+        DeviceBuffer gg = upload(a, G, "grads", grads, gOff, len);
+        DeviceBuffer gm = upload(a, M, "m", m, mOff, len);
+        DeviceBuffer gv = upload(a, V, "v", v, vOff, len);
+        launch(a, ErlKernels.ADAM, ErlKernels.elementwise(len), fresh(argsBuilder)
+                .i64(len).ptr(gp).ptr(gg).ptr(gm).ptr(gv).f32(lr).f32(beta1).f32(beta2).f32(eps).i32(step));
+        queueDownload(a, P, len, Float.BYTES);
+        queueDownload(a, M, len, Float.BYTES);
+        queueDownload(a, V, len, Float.BYTES);
+        a.stream.synchronize();
+        a.host(P).getFloats(params, pOff, len);
+        a.host(M).getFloats(m, mOff, len);
+        a.host(V).getFloats(v, vOff, len);
+    }
+
+    @Override
+    public void fusionScore(int n, int k, float[] p, int pOff, float[] power, int powOff, float[] bias, int biasOff,
+                            float[] score, int scoreOff) {
+        if (n == 0) {
+            return;
+        }
+        StagingArea a = area();
+        long nk = (long) n * k;
+        DeviceBuffer gp = upload(a, P, "p", p, pOff, nk);
+        DeviceBuffer gpow = upload(a, G, "power", power, powOff, nk);
+        DeviceBuffer gb = upload(a, M, "bias", bias, biasOff, nk);
+        DeviceBuffer gs = output(a, OUT, "score", n, Float.BYTES);
+        launch(a, ErlKernels.FUSION_SCORE, ErlKernels.elementwise(n),
+                fresh(argsBuilder).i32(n).i32(k).ptr(gp).ptr(gpow).ptr(gb).ptr(gs));
+        queueDownload(a, OUT, n, Float.BYTES);
+        a.stream.synchronize();
+        a.host(OUT).getFloats(score, scoreOff, n);
+    }
+
+    @Override
+    public void topK(int n, float[] scores, int scoreOff, long[] ids, int idsOff, int k, int[] outIdx, int outOff) {
+        if (k == 0) {
+            return;
+        }
+        StagingArea a = area();
+        // One request covering all n candidates: CSR offsets {0, n}.
+        DeviceBuffer goff = a.ensure(OFFSETS, 2L * Integer.BYTES, "offsets");
+        PinnedBuffer hoff = a.host(OFFSETS);
+        hoff.buffer().putInt(0, 0).putInt(Integer.BYTES, n);
+        goff.copyFrom(hoff, 2L * Integer.BYTES, a.stream);
+        DeviceBuffer gs = upload(a, P, "scores", scores, scoreOff, n);
+        DeviceBuffer gids = a.ensure(IDS, (long) n * Long.BYTES, "ids");
+        a.host(IDS).putLongs(ids, idsOff, n);
+        gids.copyFrom(a.host(IDS), (long) n * Long.BYTES, a.stream);
+        DeviceBuffer gout = output(a, OUT, "outIdx", k, Integer.BYTES);
+        launch(a, ErlKernels.TOPK, ErlKernels.topK(1),
+                fresh(argsBuilder).i32(1).ptr(goff).ptr(gs).ptr(gids).i32(k).ptr(gout));
+        queueDownload(a, OUT, k, Integer.BYTES);
+        a.stream.synchronize();
+        a.host(OUT).getInts(outIdx, outOff, k);
+    }
+
+    /** Frees every thread's buffers and streams, the module, and the context when owned (idempotent). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (areas) {
+            for (StagingArea a : areas) {
+                a.close();
+            }
+            areas.clear();
+        }
+        module.close();
+        if (ownsContext) {
+            context.close();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.enhancedrl.bindings.cuda;
+
+/** One device allocation (cuMemAlloc / cuMemFree). */
+public final class DeviceBuffer extends NativeOwner {
+
+    private final long bytes;
+    private final long handle;
+
+    public DeviceBuffer(CudaContext context, long bytes, String label) {
+        super(context, label);
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("bytes: expected > 0 for device buffer '" + label + "' but was " + bytes);
+        }
+        this.bytes = bytes;
+        long[] out = new long[1];
+        context.check(context.driver().memAlloc(out, bytes), "cuMemAlloc", "bytes=" + bytes + ", buffer '" + label + "'");
+        this.handle = out[0];
+    }
+
+    /** The allocation handle for {@link CudaDriver} calls and kernel arguments. */
+    public long handle() {
+        ensureOpen();
+        return handle;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    protected String details() {
+        return " (" + bytes + " bytes)";
+    }
+
+    @Override
+    protected void release() {
+        context.check(context.driver().memFree(handle), "cuMemFree", describe());
+    }
+
+    /** Asynchronous copy of {@code bytes} from the pinned buffer (from its start) to the start of this one. */
+    public void copyFrom(PinnedBuffer src, long bytes, CudaStream stream) {
+        ensureOpen();
+        checkBytes(bytes, src);
+        context.check(context.driver().memcpyHtoDAsync(handle, 0, src.buffer(), 0, bytes, stream.handle()),
+                "cuMemcpyHtoDAsync", "bytes=" + bytes + ", to " + describe() + ", from " + src.describe());
+    }
+
+    /** Asynchronous copy of {@code bytes} from the start of this buffer into the pinned buffer. */
+    public void copyTo(PinnedBuffer dst, long bytes, CudaStream stream) {
+        ensureOpen();
+        checkBytes(bytes, dst);
+        context.check(context.driver().memcpyDtoHAsync(dst.buffer(), 0, handle, 0, bytes, stream.handle()),
+                "cuMemcpyDtoHAsync", "bytes=" + bytes + ", from " + describe() + ", to " + dst.describe());
+    }
+
+    private void checkBytes(long n, PinnedBuffer host) {
+        if (n < 0 || n > this.bytes || n > host.bytes()) {
+            throw new IllegalArgumentException("bytes: expected 0.." + Math.min(this.bytes, host.bytes())
+                    + " (" + describe() + ", " + host.describe() + ") but was " + n);
+        }
+    }
+}

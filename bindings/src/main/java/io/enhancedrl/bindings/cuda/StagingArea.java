@@ -1,0 +1,89 @@
+package io.enhancedrl.bindings.cuda;
+
+/**
+ * One worker thread's device state: its stream and, per operand slot, a device buffer with a pinned host
+ * twin. Buffers only grow (to at least double), so once the largest shapes have been seen a kernel call
+ * allocates no device or pinned memory. Not thread-safe: {@link CudaKernelOps} keeps one per thread.
+ */
+final class StagingArea implements AutoCloseable {
+
+    /** Minimum allocation, so that empty operands still have a valid (unused) pointer. */
+    static final long MIN_BYTES = 256;
+
+    final CudaStream stream;
+    private final CudaContext context;
+    private final DeviceBuffer[] device;
+    private final PinnedBuffer[] host;
+    private final String thread;
+
+    StagingArea(CudaContext context, int slots) {
+        this.context = context;
+        this.thread = Thread.currentThread().getName();
+        this.stream = new CudaStream(context, "stream of " + thread);
+        this.device = new DeviceBuffer[slots];
+        this.host = new PinnedBuffer[slots];
+    }
+
+    /** Ensures slot {@code s} holds at least {@code bytes}; returns its device buffer. */
+    DeviceBuffer ensure(int s, long bytes, String operand) {
+        DeviceBuffer d = device[s];
+        if (d != null && d.bytes() >= bytes) {
+            return d;
+        }
+        long capacity = Math.max(MIN_BYTES, Math.max(bytes, d == null ? 0 : 2 * d.bytes()));
+        capacity = (capacity + 255) & ~255L;
+        // Work still queued on the stream may read the old buffers: drain it before freeing them.
+        if (d != null) {
+            stream.synchronize();
+            d.close();
+            host[s].close();
+        }
+        device[s] = null;
+        host[s] = null;
+        String label = operand + " of " + thread;
+        device[s] = new DeviceBuffer(context, capacity, label);
+        host[s] = new PinnedBuffer(context, capacity, label);
+        return device[s];
+    }
+
+    DeviceBuffer device(int s) {
+        return device[s];
+    }
+
+    PinnedBuffer host(int s) {
+        return host[s];
+    }
+
+    /** Current allocation of slot s in bytes (0 when none), for tests of the reuse rule. */
+    long capacity(int s) {
+        return device[s] == null ? 0 : device[s].bytes();
+    }
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (int s = 0; s < device.length; s++) {
+            for (AutoCloseable c : new AutoCloseable[]{device[s], host[s]}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        try {
+            stream.close();
+        } catch (RuntimeException e) {
+            if (first == null) {
+                first = e;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.enhancedrl.bindings.cuda;
+
+import io.enhancedrl.bindings.testing.Tolerance;
+import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.kernels.cpu.ScalarKernelOps;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CudaKernelOps on the stand-in driver: launch configurations, argument order, staging, reuse, errors. */
+class CudaKernelOpsStandInTest {
+
+    private SimulatedCudaDriver driver;
+    private CudaKernelOps ops;
+    private final KernelOps ref = ScalarKernelOps.INSTANCE;
+    private final SplittableRandom rnd = new SplittableRandom(42);
+
+    @BeforeEach
+    void open() {
+        driver = new SimulatedCudaDriver();
+        KernelEmulators.install(driver);
+        ops = new CudaKernelOps(CudaContext.open(driver, 0), new byte[]{1, 2, 3}, true);
+    }
+
+    @AfterEach
+    void close() {
+        ops.close();
+    }
+
+    private float[] random(int len, float lo, float hi) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = (float) (lo + (hi - lo) * rnd.nextDouble());
+        }
+        return a;
+    }
+
+    @Test
+    void linearForwardMatchesScalarWithOffsetsBiasRowsAndTheHeadersLaunch() {
+        for (int[] s : new int[][]{{1, 7, 1}, {3, 33, 7}, {257, 5, 33}, {64, 1, 255}}) {
+            int n = s[0], in = s[1], out = s[2], rpb = Math.max(1, n / 2);
+            int biasRows = (n + rpb - 1) / rpb;
+            float[] x = random(3 + n * in, -1, 1), w = random(2 + in * out, -1, 1), b = random(1 + biasRows * out, -1, 1);
+            float[] y = new float[5 + n * out], yRef = new float[5 + n * out];
+            ops.linearForward(n, in, out, x, 3, w, 2, b, 1, rpb, Activation.TANH, y, 5);
+            ref.linearForward(n, in, out, x, 3, w, 2, b, 1, rpb, Activation.TANH, yRef, 5);
+            Tolerance.FP32.forReduction(in).assertClose("y " + n + "x" + in + "x" + out, yRef, y);
+            SimulatedCudaDriver.Launch l = driver.launches.getLast();
+            assertEquals("erl_linear_forward_f32", l.kernel());
+            assertEquals(new LaunchConfig((out + 63) / 64, (n + 63) / 64, 1, 256, 1, 1, 0), l.config());
+            assertEquals(ErlKernels.LINEAR_FORWARD.parameters(), l.args().stream().map(KernelArgs.Arg::kind).toList());
+            assertEquals(List.of(1, n, in, out), l.args().subList(0, 4).stream().map(KernelArgs.Arg::asInt).toList());
+            assertEquals(rpb, l.args().get(10).asInt());
+            assertEquals(Activation.TANH.code, l.args().get(11).asInt());
+        }
+    }
+
+    @Test
+    void linearForwardWithoutBiasPassesNull() {
+        float[] x = random(6, -1, 1), w = random(6, -1, 1), y = new float[4], yRef = new float[4];
+        ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, y, 0);
+        ref.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, yRef, 0);
+        assertTrue(driver.launches.getLast().args().get(8).isNull(), "bias argument must be NULL");
+        Tolerance.FP32.assertClose("y", yRef, y);
+    }
+
+    @Test
+    void linearBackwardMatchesScalarBothModes() {
+        for (boolean acc : new boolean[]{false, true}) {
+            for (int[] s : new int[][]{{1, 1, 1}, {3, 7, 33}, {257, 33, 7}}) {
+                int n = s[0], in = s[1], out = s[2];
+                float[] x = random(n * in, -1, 1), w = random(in * out, -1, 1), yOut = new float[n * out];
+                ref.linearForward(n, in, out, x, 0, w, 0, null, 0, 1, Activation.RELU, yOut, 0);
+                float[] dy = random(n * out, -1, 1), dyRef = dy.clone();
+                float[] dw = random(in * out, -1, 1), dwRef = dw.clone();
+                float[] db = random(out, -1, 1), dbRef = db.clone();
+                float[] dx = new float[n * in], dxRef = new float[n * in];
+                ops.linearBackward(n, in, out, x, 0, w, 0, yOut, 0, dy, 0, Activation.RELU, dx, 0, dw, 0, db, 0, acc);
+                ref.linearBackward(n, in, out, x, 0, w, 0, yOut, 0, dyRef, 0, Activation.RELU, dxRef, 0, dwRef, 0, dbRef, 0, acc);
+                String what = n + "x" + in + "x" + out + " acc=" + acc;
+                Tolerance.FP32.assertClose("dz " + what, dyRef, dy);
+                Tolerance.FP32.forReduction(n).assertClose("dw " + what, dwRef, dw);
+                Tolerance.FP32.forReduction(n).assertClose("db " + what, dbRef, db);
+                Tolerance.FP32.forReduction(out).assertClose("dx " + what, dxRef, dx);
+            }
+        }
+        // The dW launch follows the header: grid (ceil(out/64), ceil(in/64), members*splits), no workspace.
+        SimulatedCudaDriver.Launch dwLaunch = driver.launches.stream()
+                .filter(l -> l.kernel().equals("erl_linear_backward_dw_f32")).toList().getLast();
+        assertEquals(new LaunchConfig(1, 1, 1, 256, 1, 1, 0), dwLaunch.config());
+        assertTrue(dwLaunch.args().get(12).isNull());
+        SimulatedCudaDriver.Launch dbLaunch = driver.launches.stream()
+                .filter(l -> l.kernel().equals("erl_bias_backward_f32")).toList().getLast();
+        assertEquals(new LaunchConfig(1, 1, 1, 32, 8, 1, 0), dbLaunch.config());
+    }
+
+    @Test
+    void adamFusionAndTopKMatchScalar() {
+        int len = 1000;
+        float[] p = random(len, -1, 1), g = random(len, -1, 1), m = random(len, -0.1f, 0.1f), v = random(len, 0, 0.1f);
+        float[] pr = p.clone(), mr = m.clone(), vr = v.clone();
+        ops.adamUpdate(len, p, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 3);
+        ref.adamUpdate(len, pr, 0, g, 0, mr, 0, vr, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 3);
+        Tolerance.FP32.assertClose("params", pr, p);
+        Tolerance.FP32.assertClose("m", mr, m);
+        Tolerance.FP32.assertClose("v", vr, v);
+        assertEquals(LaunchConfig.linear(4, 256), driver.launches.getLast().config());
+        assertEquals(3, driver.launches.getLast().args().get(9).asInt());
+
+        int n = 257, k = 3;
+        float[] pp = random(n * k, 0.01f, 0.99f), pow = random(n * k, 0, 2), bias = random(n * k, 0.01f, 1);
+        float[] s = new float[n], sRef = new float[n];
+        ops.fusionScore(n, k, pp, 0, pow, 0, bias, 0, s, 0);
+        ref.fusionScore(n, k, pp, 0, pow, 0, bias, 0, sRef, 0);
+        Tolerance.FP32.forReduction(k).assertClose("score", sRef, s);
+        assertEquals(LaunchConfig.linear(2, 256), driver.launches.getLast().config());
+
+        float[] scores = random(n, 0, 1);
+        scores[10] = scores[20] = scores[30] = 2f; // ties broken by id, then index
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = 1000 - i;
+        }
+        int[] out = new int[7], outRef = new int[7];
+        ops.topK(n, scores, 0, ids, 0, 7, out, 0);
+        ref.topK(n, scores, 0, ids, 0, 7, outRef, 0);
+        assertArrayEquals(outRef, out);
+        assertEquals(LaunchConfig.linear(1, 256), driver.launches.getLast().config());
+    }
+
+    @Test
+    void steadyStateCallsAllocateNoDeviceOrPinnedMemory() {
+        float[] x = random(64 * 33, -1, 1), w = random(33 * 7, -1, 1), b = random(7, -1, 1), y = new float[64 * 7];
+        ops.linearForward(64, 33, 7, x, 0, w, 0, b, 0, 64, Activation.RELU, y, 0);
+        long allocs = driver.count("memAlloc"), host = driver.count("memHostAlloc");
+        for (int r = 0; r < 5; r++) {
+            ops.linearForward(64, 33, 7, x, 0, w, 0, b, 0, 64, Activation.RELU, y, 0);
+            ops.linearForward(3, 33, 7, x, 0, w, 0, b, 0, 3, Activation.RELU, y, 0); // smaller fits too
+        }
+        assertEquals(allocs, driver.count("memAlloc"));
+        assertEquals(host, driver.count("memHostAlloc"));
+        // A larger shape grows the buffers (old ones freed), after which it is steady again.
+        float[] big = random(257 * 33, -1, 1), ybig = new float[257 * 7];
+        ops.linearForward(257, 33, 7, big, 0, w, 0, b, 0, 257, Activation.RELU, ybig, 0);
+        assertTrue(driver.count("memAlloc") > allocs);
+        assertTrue(driver.count("memFree") > 0);
+    }
+
+    @Test
+    void contextIsMadeCurrentOncePerThreadAndEachThreadHasItsOwnStream() throws Exception {
+        float[] x = random(6, -1, 1), w = random(6, -1, 1);
+        long before = driver.count("ctxSetCurrent");
+        ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, new float[4], 0);
+        ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, new float[4], 0);
+        assertEquals(before, driver.count("ctxSetCurrent"), "the constructing thread is already bound");
+        Thread t = new Thread(() -> {
+            ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, new float[4], 0);
+            ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, new float[4], 0);
+        });
+        t.start();
+        t.join();
+        assertEquals(before + 1, driver.count("ctxSetCurrent"));
+        assertEquals(2, driver.liveStreams);
+        ops.close();
+        assertEquals(0, driver.liveStreams);
+        assertEquals(0, driver.liveAllocations());
+        assertEquals(0, driver.liveHost);
+        ops.close(); // idempotent
+        assertEquals(1, driver.count("primaryCtxRelease"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ops.adamUpdate(1, new float[1], 0, new float[1], 0, new float[1], 0, new float[1], 0, 1, 0.9f, 0.9f, 1, 1));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void launchAndAsyncFaultsBecomeCudaExceptionsWithContext() {
+        float[] x = random(6, -1, 1), w = random(6, -1, 1);
+        driver.failNext("launchKernel", 701);
+        CudaException e = assertThrows(CudaException.class,
+                () -> ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, new float[4], 0));
+        assertEquals("cuLaunchKernel", e.call());
+        assertEquals("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", e.statusName());
+        assertTrue(e.getMessage().contains("erl_linear_forward_f32 grid (1, 1, 1) block (256, 1, 1)"), e.getMessage());
+        assertTrue(e.getMessage().contains("(1, 2, 3, 2, dev#"), e.getMessage());
+
+        driver.failNext("streamSynchronize", 700);
+        e = assertThrows(CudaException.class, () -> ops.fusionScore(1, 1, new float[]{0.5f}, 0, new float[]{1}, 0,
+                new float[]{0.1f}, 0, new float[1], 0));
+        assertEquals("cuStreamSynchronize", e.call());
+        assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS (700)"), e.getMessage());
+
+        driver.failNext("memAlloc", 2);
+        float[] big = new float[100_000];
+        e = assertThrows(CudaException.class, () -> ops.adamUpdate(big.length, big, 0, big.clone(), 0, big.clone(), 0,
+                big.clone(), 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 1));
+        assertEquals("CUDA_ERROR_OUT_OF_MEMORY", e.statusName());
+        assertTrue(e.getMessage().contains("cuMemAlloc failed") && e.getMessage().contains("bytes=400128")
+                && e.getMessage().contains("params of"), e.getMessage());
+    }
+
+    @Test
+    void argumentsThatDoNotMatchTheSignatureAreRejectedBeforeTheDriver() {
+        KernelArgs args = new KernelArgs().i32(1).i32(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ErlKernels.TOPK.checkArgs(args));
+        assertTrue(e.getMessage().contains("erl_topk_f32: expected parameters [I32, PTR, PTR, PTR, I32, PTR]"), e.getMessage());
+    }
+}
