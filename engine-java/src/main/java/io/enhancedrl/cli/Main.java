@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "erl", mixinStandardHelpOptions = true, version = "EnhancedRL engine 0.1.0",
         description = "EnhancedRL: reinforcement-learning-based multi-task fusion for recommender systems.%n"
                 + "Start with `demo --quick` (about 3 minutes) or `demo` (the full experiment).",
-        subcommands = {DemoCommand.class, SimulateCommand.class, ToyCommand.class})
+        subcommands = {DemoCommand.class, SimulateCommand.class, TrainCommand.class, EvaluateCommand.class,
+                RankCommand.class, ToyCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -6,7 +6,8 @@ import io.enhancedrl.eval.OnlineMetrics;
 import io.enhancedrl.eval.RoundStats;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.sim.FusionPolicy;
-import io.enhancedrl.sim.SimConfig;
+import io.enhancedrl.data.DataLayout;
+import io.enhancedrl.model.fusion.FusionSpace;
 import io.enhancedrl.sim.Simulator;
 
 import java.util.ArrayList;
@@ -50,9 +51,27 @@ public final class ProgressiveTrainer {
     private final float[] productionAction;
     private final int listLength;
     private final int collectBatch;
+    private final int candidates;
 
+    /** A trainer on the simulator: progressive rounds collect their own data ({@link #run}). */
     public ProgressiveTrainer(RlConfig cfg, Encoding encoding, Simulator sim, float[] productionAction, KernelOps ops,
                               long seed, int collectBatch) {
+        this(cfg, encoding, Collector.layoutOf(sim.config()), sim.config().candidatesPerRequest(), sim.fusionSpace(),
+                productionAction, ops, seed, collectBatch, sim);
+    }
+
+    /**
+     * A trainer on logged data only (no simulator): add the data with {@link #addData} and call
+     * {@link #train}; {@link #run} is not available.
+     */
+    public ProgressiveTrainer(RlConfig cfg, Encoding encoding, DataLayout layout, int candidatesPerRequest,
+                              FusionSpace fusion, float[] productionAction, KernelOps ops, long seed) {
+        this(cfg, encoding, layout, candidatesPerRequest, fusion, productionAction, ops, seed, 1, null);
+    }
+
+    private ProgressiveTrainer(RlConfig cfg, Encoding encoding, DataLayout layout, int candidatesPerRequest,
+                               FusionSpace fusion, float[] productionAction, KernelOps ops, long seed, int collectBatch,
+                               Simulator sim) {
         // a request has one successor unit: there is no list of t+1 to choose from
         this.cfg = encoding == Encoding.REQUEST ? cfg.withPairNextTopL(false) : cfg;
         cfg = this.cfg;
@@ -62,19 +81,19 @@ public final class ProgressiveTrainer {
         this.seed = seed;
         this.productionAction = productionAction.clone();
         this.collectBatch = collectBatch;
-        SimConfig sc = sim.config();
-        this.listLength = sc.listLength();
-        int sw = encoding.stateWidth(sc.userWidth(), sc.contextWidth(), sc.itemWidth(), sc.tasks());
-        int c = sc.candidatesPerRequest();
+        this.candidates = candidatesPerRequest;
+        this.listLength = layout.listLength();
+        int sw = encoding.stateWidth(layout.userWidth(), layout.contextWidth(), layout.itemWidth(), layout.tasks());
+        int c = candidatesPerRequest;
         int perStep = encoding == Encoding.REQUEST ? 1 : (cfg.unshownPerShown() < 0 ? c
                 : Math.min(c, listLength * (1 + cfg.unshownPerShown())));
         int maxTransitions = Math.max(1, cfg.batchPairs() / Math.max(1, perStep)) + 1;
         int maxRows = maxTransitions * perStep + perStep;
-        learner = new ActorCriticLearner(cfg, ops, sw, sc.actionWidth(), maxRows, maxTransitions, productionAction,
+        learner = new ActorCriticLearner(cfg, ops, sw, layout.actionWidth(), maxRows, maxTransitions, productionAction,
                 seed);
-        this.batch = new UnitBatch(sw, sc.actionWidth(), maxTransitions, maxRows, maxRows);
+        this.batch = new UnitBatch(sw, layout.actionWidth(), maxTransitions, maxRows, maxRows);
         if (encoding == Encoding.PAIR) {
-            learner.setNextListSelector(new TopLSelector(sim.fusionSpace(), ops, listLength, sc.tasks(), maxRows));
+            learner.setNextListSelector(new TopLSelector(fusion, ops, listLength, layout.tasks(), maxRows));
         }
     }
 
@@ -91,12 +110,15 @@ public final class ProgressiveTrainer {
     /** The current policy (no exploration). */
     public FusionPolicy policy() {
         return encoding == Encoding.PAIR
-                ? new PairActorPolicy(learner.actor(), ops, collectBatch * sim.config().candidatesPerRequest())
+                ? new PairActorPolicy(learner.actor(), ops, collectBatch * candidates)
                 : new RequestActorPolicy(learner.actor(), ops);
     }
 
     /** Runs all rounds; after each round the deployed policy is evaluated online. */
     public List<RoundStats> run(OnlineEvaluator evaluator, Listener listener) {
+        if (sim == null) {
+            throw new IllegalStateException("run: this trainer was made for logged data only (no simulator)");
+        }
         List<RoundStats> rounds = new ArrayList<>();
         Collector collector = new Collector(cfg, collectBatch);
         SplittableRandom rng = new SplittableRandom(seed);
