@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noAblation;
 
     @Option(names = "--methods", split = ",", defaultValue = "fixed,cem,user,enhanced",
-            description = "Methods to run, from fixed, cem, user, enhanced (default: ${DEFAULT-VALUE}).")
+            description = "Methods to run, from fixed, cem, user, enhanced, enhanced-absolute (default: ${DEFAULT-VALUE}).")
     java.util.Set<String> methods;
 
     @Option(names = "--rounds", description = "Override the profile's progressive rounds.")
@@ -90,6 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Comparison (online, fresh users; mean ± 95% CI over " + profile.evalSeeds() + " evaluation seeds):");
         System.out.println(mainTable);
         System.out.println("Non-overlapping 95% CIs on valid consumption: " + DemoExperiment.separations(main));
+        System.out.println("Paired differences (same evaluation users) with 95% CI above 0: "
+                + DemoExperiment.pairedSeparations(main));
         List<MethodResult> ablation = List.of();
         SimConfig flat = null;
         if (!noAblation) {
@@ -99,6 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Ablation itemHeterogeneity = 0:");
             System.out.println(DemoExperiment.table(ablation));
             System.out.println("Non-overlapping 95% CIs on valid consumption: " + DemoExperiment.separations(ablation));
+            System.out.println("Paired differences (same evaluation users) with 95% CI above 0: "
+                    + DemoExperiment.pairedSeparations(ablation));
         }
         String elapsed = DemoExperiment.elapsed(t0);
         java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
@@ -118,7 +122,10 @@ public final class DemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
                         + Runtime.version(),
                 ZonedDateTime.now(ZoneOffset.UTC).toString(), settings, main, ablations,
-                List.of("Online metrics: the deployed policy without exploration on fresh users; 95% CI over "
+                List.of("Paired differences in valid consumption (same evaluation users, 95% CI above 0): "
+                                + DemoExperiment.pairedSeparations(main)
+                                + (flat == null ? "" : "; ablation: " + DemoExperiment.pairedSeparations(ablation)),
+                        "Online metrics: the deployed policy without exploration on fresh users; 95% CI over "
                                 + profile.evalSeeds() + " evaluation seeds (independent user populations, "
                                 + profile.evalSessions() + " sessions each), all methods on the same seeds.",
                         "Offline MTF-GAUC: on " + profile.heldOutSessions() + " held-out sessions logged by the production "

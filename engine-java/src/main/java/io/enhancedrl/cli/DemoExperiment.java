@@ -98,9 +98,9 @@ public final class DemoExperiment {
         if (methods.contains("enhanced")) {
             results.add(trainAndEvaluate(label, "EnhancedRL", Encoding.PAIR, rlConfig, sim, eval, production, t0, offline));
         }
-        if (methods.contains("enhanced-relative")) {
-            results.add(trainAndEvaluate(label, "EnhancedRL (relative pair targets)", Encoding.PAIR,
-                    rlConfig.withRelativePairTargets(true), sim, eval, production, t0, offline));
+        if (includeVariants || methods.contains("enhanced-absolute")) {
+            results.add(trainAndEvaluate(label, "EnhancedRL (spec's absolute pair targets)", Encoding.PAIR,
+                    rlConfig.withRelativePairTargets(false), sim, eval, production, t0, offline));
         }
         if (includeVariants) {
             results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,
@@ -222,6 +222,34 @@ public final class DemoExperiment {
             sb.append(String.format(" %.4f |%n", r.offlineGauc()));
         }
         return sb.toString();
+    }
+
+    /**
+     * Paired comparisons on valid consumption: every method is evaluated on the same user populations (seeds),
+     * so the per-seed difference removes the population's own variance. Lists "a - b = mean ± ci" for the
+     * pairs whose 95% CI of the difference excludes 0.
+     */
+    public static List<String> pairedSeparations(List<MethodResult> results) {
+        List<String> out = new ArrayList<>();
+        for (MethodResult a : results) {
+            for (MethodResult b : results) {
+                if (a == b) {
+                    continue;
+                }
+                double[] va = a.online().get(OnlineMetrics.VALID_CONSUMPTION).values();
+                double[] vb = b.online().get(OnlineMetrics.VALID_CONSUMPTION).values();
+                double[] d = new double[va.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = va[i] - vb[i];
+                }
+                MetricSummary diff = MetricSummary.of(d);
+                if (diff.lower() > 0) {
+                    out.add(String.format("%s - %s = %+.3f ± %.3f", a.method(), b.method(), diff.mean(),
+                            diff.ci95HalfWidth()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Which methods are clearly above which on valid consumption (non-overlapping 95% CIs). */

@@ -108,7 +108,7 @@ public record RlConfig(
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 10,
                 List.of(64, 32), List.of(64, 32), 3e-4, 1e-4, 256, 0.005,
                 CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false,
-                5, 1500, 1500, 4096, true, false);
+                5, 1500, 1500, 4096, true, true);
     }
 
     private static void check(String name, double v, double lo, double hi) {
