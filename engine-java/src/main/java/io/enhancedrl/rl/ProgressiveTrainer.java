@@ -72,8 +72,9 @@ public final class ProgressiveTrainer {
     private ProgressiveTrainer(RlConfig cfg, Encoding encoding, DataLayout layout, int candidatesPerRequest,
                                FusionSpace fusion, float[] productionAction, KernelOps ops, long seed, int collectBatch,
                                Simulator sim) {
-        // a request has one successor unit: there is no list of t+1 to choose from
-        this.cfg = encoding == Encoding.REQUEST ? cfg.withPairNextTopL(false) : cfg;
+        // a request is one unit with one successor: there is no list of t+1 to choose from, and no list of
+        // competing pairs to be relative to (its "relative" target would be identically 0)
+        this.cfg = encoding == Encoding.REQUEST ? cfg.withPairNextTopL(false).withRelativePairTargets(false) : cfg;
         cfg = this.cfg;
         this.encoding = encoding;
         this.sim = sim;
