@@ -20,6 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  * gradient dx = dz W^T has both operands contiguous along the reduction, so it uses a dot-product tile
  * (vector accumulators along o, one horizontal sum per output).
  *
+ * <p>Tiles: MR x NV = 6 x 2 for the bulk (12 accumulators; measured best against 4x2, 8x2 and 4x3, see
+ * docs/performance.md), 4 x 2 and 1 x 2 for the leftover rows, and masked 4 x 1 / 1 x 1 tiles for the last
+ * out % 2L columns. The activation is applied to the accumulators before the store.
+ *
  * <p>Rules that keep it fast (see the research notes, section 5): the species is one {@code static final}
  * constant and never a parameter; vectors and masks never cross a method boundary (masks are rebuilt
  * from ints inside each kernel), so escape analysis removes every box and no call allocates once C2 has
