@@ -43,6 +43,8 @@ if ! unzip -l "$lib"/native-kernels-*.jar | grep -q enhancedrl.fatbin; then
   echo "WARNING: the native-kernels jar has no enhancedrl.fatbin (nvcc missing at build): the CUDA backend will report unavailable" >&2
 fi
 jar cf "$lib/bindings-tests.jar" -C bindings/target/test-classes .
+# the shared test helpers (the tolerance rule) the GPU tests use
+cp engine-java/target/engine-java-*-tests.jar "$lib/"
 
 modules=java.base,java.logging,java.management,jdk.management,java.xml,jdk.unsupported,jdk.incubator.vector,jdk.zipfs
 [ -n "${ERL_CARRY_DESKTOP:-}" ] && modules="$modules,java.desktop"

@@ -1,6 +1,6 @@
 package io.enhancedrl.bindings.cuda;
 
-import io.enhancedrl.bindings.testing.Tolerance;
+import io.enhancedrl.testing.Tolerance;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
