@@ -36,7 +36,6 @@ import java.util.List;
  * @param rounds progressive training rounds
  * @param sessionsPerRound sessions collected per round
  * @param updatesPerRound gradient steps (critic + actor) per round
- * @param shuffleBuffer transitions held by the streaming shuffle buffer of the trainer
  * @param pairNextTopL [ours] in pair-decomposed mode, take V'(t+1) over the target actor's own top-l of the
  *                     next step's candidates (true) instead of the weighted sum over all of them (false). The
  *                     full sum multiplies the critics' error on ~C unshown items by gamma (C - l) / l (about 17
@@ -70,7 +69,6 @@ public record RlConfig(
         int rounds,
         int sessionsPerRound,
         int updatesPerRound,
-        int shuffleBuffer,
         boolean pairNextTopL,
         boolean relativePairTargets) {
 
@@ -101,14 +99,13 @@ public record RlConfig(
         checkInt("rounds", rounds, 1, 1000);
         checkInt("sessionsPerRound", sessionsPerRound, 1, 100_000_000);
         checkInt("updatesPerRound", updatesPerRound, 0, 100_000_000);
-        checkInt("shuffleBuffer", shuffleBuffer, 1, 100_000_000);
     }
 
     public static RlConfig defaults() {
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 10,
                 List.of(64, 32), List.of(64, 32), 3e-4, 1e-4, 256, 0.005,
                 CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false,
-                5, 1500, 1500, 4096, true, true);
+                5, 1500, 1500, true, true);
     }
 
     private static void check(String name, double v, double lo, double hi) {
@@ -164,32 +161,32 @@ public record RlConfig(
     public RlConfig withCriticMode(CriticMode mode) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, mode, listSumNext, unshownPerShown,
-                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL, relativePairTargets);
+                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, pairNextTopL, relativePairTargets);
     }
 
     public RlConfig withBudget(int rounds, int sessionsPerRound, int updatesPerRound) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL, relativePairTargets);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, pairNextTopL, relativePairTargets);
     }
 
     public RlConfig withPairNextTopL(boolean topL) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, topL, relativePairTargets);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, topL, relativePairTargets);
     }
 
     public RlConfig withRelativePairTargets(boolean relative) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer,
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound,
                 pairNextTopL, relative);
     }
 
     public RlConfig withCriticMembers(int m) {
         return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, m,
                 actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, shuffleBuffer, pairNextTopL, relativePairTargets);
+                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, pairNextTopL, relativePairTargets);
     }
 
     @Override

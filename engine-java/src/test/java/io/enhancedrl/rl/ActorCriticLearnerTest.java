@@ -13,9 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ActorCriticLearnerTest {
 
     private static RlConfig small(CriticMode mode) {
-        RlConfig d = RlConfig.defaults();
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 2, List.of(4), List.of(4),
-                3e-3, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, d.shuffleBuffer(), false, false);
+                3e-3, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, false, false);
     }
 
     /** Makes a network's output the constant `value` per output column: last layer weights 0, bias set. */
