@@ -616,20 +616,12 @@ public final class VectorKernelOps implements KernelOps {
     @Override
     public void fusionScore(int n, int k, float[] p, int pOff, float[] power, int powOff, float[] bias, int biasOff,
                             float[] score, int scoreOff) {
-        // ln on whole vectors (an SVML intrinsic on x86). Lanes past the row end are set to ln(1) * 0.
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int i = 0; i < n; i++) {
-            int row = i * k;
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < k; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, k);
-                FloatVector arg = FloatVector.fromArray(S, p, pOff + row + j, m)
-                        .add(FloatVector.fromArray(S, bias, biasOff + row + j, m));
-                FloatVector ln = one.blend(arg, m).lanewise(VectorOperators.LOG);
-                acc = FloatVector.fromArray(S, power, powOff + row + j, m).fma(ln, acc);
-            }
-            score[scoreOff + i] = acc.reduceLanes(VectorOperators.ADD);
-        }
+        // The reference's own loop, on purpose. A vectorised ln (LOG lanes, FMA, lane reduction) gave scores
+        // whose last bits differed between the JIT tiers (the interpreter's fallback vs the C2 intrinsic), so the
+        // same request could rank near-ties differently before and after warm-up (seen by the serving
+        // concurrency tests). Ranking must be a function of the request; this op is K logs per candidate,
+        // under 1% of an actor forward, so determinism costs nothing measurable.
+        ScalarKernelOps.INSTANCE.fusionScore(n, k, p, pOff, power, powOff, bias, biasOff, score, scoreOff);
     }
 
     @Override
