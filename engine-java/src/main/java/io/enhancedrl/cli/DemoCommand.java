@@ -53,6 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Methods to run, from fixed, cem, user, enhanced, enhanced-absolute (default: ${DEFAULT-VALUE}).")
     java.util.Set<String> methods;
 
+    @Option(names = "--train-seeds", defaultValue = "1",
+            description = "Train each RL method with this many seeds; the CI is then over training seeds (default: ${DEFAULT-VALUE}).")
+    int trainSeeds;
+
     @Option(names = "--rounds", description = "Override the profile's progressive rounds.")
     Integer rounds;
 
@@ -81,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
                 evalSessions != null ? evalSessions : p.evalSessions(), p.cemIterations(), p.cemPopulation(),
                 p.cemSessions(), p.collectBatch(), p.heldOutSessions());
         DemoExperiment exp = new DemoExperiment(sim, rl, profile, ops, seed, System.out);
+        exp.setTrainSeeds(trainSeeds);
         System.out.printf("EnhancedRL demo, profile %s, backend %s, seed %d%n", profile.name(), ops.name(), seed);
         long t0 = System.nanoTime();
         List<MethodResult> main = exp.run(sim, "itemHeterogeneity=" + sim.itemHeterogeneity(),

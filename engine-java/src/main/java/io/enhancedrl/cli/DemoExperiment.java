@@ -52,6 +52,7 @@ public final class DemoExperiment {
     private final KernelOps ops;
     private final long seed;
     private final PrintStream log;
+    private int trainSeeds = 1;
 
     public DemoExperiment(SimConfig simConfig, RlConfig rlConfig, Profile profile, KernelOps ops, long seed,
                           PrintStream log) {
@@ -61,6 +62,14 @@ public final class DemoExperiment {
         this.ops = ops;
         this.seed = seed;
         this.log = log;
+    }
+
+    /** Trains every RL method this many times (default 1); see {@link #trainAndEvaluate}. */
+    public void setTrainSeeds(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("trainSeeds: expected >= 1 but was " + n);
+        }
+        trainSeeds = n;
     }
 
     public RlConfig rlConfig() {
@@ -136,10 +145,35 @@ public final class DemoExperiment {
                 offline.evaluate(PolicyActions.constant(cem.best()), sim.fusionSpace(), ops));
     }
 
+    /**
+     * Trains a method with each training seed (the same seeds for every method, so that methods are compared
+     * on common random numbers) and evaluates each result on the same users. With one training seed the
+     * interval is over evaluation seeds; with several it is over training seeds (each value the mean over the
+     * evaluation seeds), which is the variance that decides whether one method is better than another.
+     */
     private MethodResult trainAndEvaluate(String label, String name, Encoding enc, RlConfig cfg, Simulator sim,
                                           OnlineEvaluator eval, float[] production, long t0, OfflineGauc offline) {
-        phase(label, name + ": " + cfg.rounds() + " progressive rounds", t0);
-        ProgressiveTrainer trainer = new ProgressiveTrainer(cfg, enc, sim, production, ops, seed + name.hashCode(),
+        List<MethodResult> runs = new ArrayList<>();
+        for (int s = 0; s < trainSeeds; s++) {
+            runs.add(trainOnce(label, name, enc, cfg, sim, eval, production, t0, offline, seed * 1000 + s));
+        }
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        java.util.Map<String, MetricSummary> online = new java.util.LinkedHashMap<>();
+        for (String metric : OnlineMetrics.ALL) {
+            double[] perSeed = runs.stream().mapToDouble(r -> r.online().get(metric).mean()).toArray();
+            online.put(metric, MetricSummary.of(perSeed));
+        }
+        double gauc = runs.stream().mapToDouble(MethodResult::offlineGauc).average().orElse(Double.NaN);
+        return new MethodResult(name, online, runs.get(0).rounds(), gauc);
+    }
+
+    private MethodResult trainOnce(String label, String name, Encoding enc, RlConfig cfg, Simulator sim,
+                                   OnlineEvaluator eval, float[] production, long t0, OfflineGauc offline,
+                                   long trainSeed) {
+        phase(label, name + ": " + cfg.rounds() + " progressive rounds, training seed " + trainSeed, t0);
+        ProgressiveTrainer trainer = new ProgressiveTrainer(cfg, enc, sim, production, ops, trainSeed,
                 profile.collectBatch());
         List<RoundStats> rounds = trainer.run(eval, new ProgressiveTrainer.Listener() {
             private Progress bar;
