@@ -1,9 +1,9 @@
 package io.enhancedrl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enhancedrl.eval.ExperimentResult;
 import io.enhancedrl.eval.MethodResult;
+import io.enhancedrl.eval.OnlineMetrics;
+import io.enhancedrl.eval.report.CiComparison;
 import io.enhancedrl.eval.report.ReportWriter;
 import io.enhancedrl.kernels.Backends;
 import io.enhancedrl.kernels.KernelOps;
@@ -94,18 +94,18 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Comparison (online, fresh users; mean ± 95% CI over " + profile.evalSeeds() + " evaluation seeds):");
         System.out.println(mainTable);
-        System.out.println("Non-overlapping 95% CIs on valid consumption: " + DemoExperiment.separations(main));
+        System.out.println(CiComparison.sentence(main, OnlineMetrics.VALID_CONSUMPTION));
         System.out.println("Paired differences (same evaluation users) with 95% CI above 0: "
                 + DemoExperiment.pairedSeparations(main));
         List<MethodResult> ablation = List.of();
         SimConfig flat = null;
         if (!noAblation) {
-            flat = withItemHeterogeneity(sim, 0.0);
+            flat = sim.with("itemHeterogeneity", 0.0);
             ablation = exp.run(flat, "itemHeterogeneity=0", false, methods);
             System.out.println();
             System.out.println("Ablation itemHeterogeneity = 0:");
             System.out.println(DemoExperiment.table(ablation));
-            System.out.println("Non-overlapping 95% CIs on valid consumption: " + DemoExperiment.separations(ablation));
+            System.out.println(CiComparison.sentence(ablation, OnlineMetrics.VALID_CONSUMPTION));
             System.out.println("Paired differences (same evaluation users) with 95% CI above 0: "
                     + DemoExperiment.pairedSeparations(ablation));
         }
@@ -140,16 +140,5 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("report: " + out.resolve("report.md") + "  (total " + elapsed + ")"
                 + (written.chartProblem() == null ? "" : "; charts not drawn: " + written.chartProblem()));
         return 0;
-    }
-
-    static SimConfig withItemHeterogeneity(SimConfig cfg, double value) {
-        try {
-            ObjectMapper json = new ObjectMapper();
-            ObjectNode node = (ObjectNode) json.readTree(cfg.toJson());
-            node.put("itemHeterogeneity", value);
-            return SimConfig.fromJson(node.toString());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

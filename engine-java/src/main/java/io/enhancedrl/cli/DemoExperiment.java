@@ -286,18 +286,4 @@ public final class DemoExperiment {
         return out;
     }
 
-    /** Which methods are clearly above which on valid consumption (non-overlapping 95% CIs). */
-    public static List<String> separations(List<MethodResult> results) {
-        List<String> out = new ArrayList<>();
-        for (MethodResult a : results) {
-            for (MethodResult b : results) {
-                if (a != b && a.online().get(OnlineMetrics.VALID_CONSUMPTION)
-                        .clearlyAbove(b.online().get(OnlineMetrics.VALID_CONSUMPTION))) {
-                    out.add(a.method() + " > " + b.method());
-                }
-            }
-        }
-        return out;
-    }
-
 }

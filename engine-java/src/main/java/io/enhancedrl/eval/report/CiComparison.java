@@ -14,7 +14,7 @@ import io.enhancedrl.eval.MetricSummary;
  * conservative test (two intervals can overlap while the difference is still significant), which is the
  * point: the report claims a difference only where nobody could argue with it.
  */
-final class CiComparison {
+public final class CiComparison {
 
     /** a is above b, with non-overlapping 95% intervals. */
     record Pair(String above, String below) {
@@ -52,7 +52,7 @@ final class CiComparison {
      * One sentence for the report, e.g. "Valid consumption / session: non-overlapping 95% CIs for
      * EnhancedRL > Global fusion; all other pairs of methods overlap."
      */
-    static String sentence(List<MethodResult> methods, String metric) {
+    public static String sentence(List<MethodResult> methods, String metric) {
         String name = capitalise(metric);
         long withMetric = methods.stream().filter(m -> summary(m, metric) != null).count();
         if (withMetric < 2) {
