@@ -84,6 +84,23 @@ public final class LoggedStep {
     }
 
     /** A deep copy (no array is shared). */
+    /**
+     * The mean over this step's candidates of each MTL score: out[t] = (1/C) sum_j mtlScores[j][t]
+     * (the request-level summary the user-level state and offline metrics use).
+     */
+    public float[] meanMtlScores(int tasks) {
+        float[] mean = new float[tasks];
+        for (int j = 0; j < candidates; j++) {
+            for (int t = 0; t < tasks; t++) {
+                mean[t] += mtlScores[j * tasks + t];
+            }
+        }
+        for (int t = 0; t < tasks; t++) {
+            mean[t] /= candidates;
+        }
+        return mean;
+    }
+
     public LoggedStep copy() {
         LoggedStep c = new LoggedStep();
         c.copyFrom(this);

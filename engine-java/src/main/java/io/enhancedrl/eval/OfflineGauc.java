@@ -55,12 +55,7 @@ public final class OfflineGauc {
         float[] prefix = new float[s.userFeatures.length + s.contextFeatures.length];
         System.arraycopy(s.userFeatures, 0, prefix, 0, s.userFeatures.length);
         System.arraycopy(s.contextFeatures, 0, prefix, s.userFeatures.length, s.contextFeatures.length);
-        float[] mean = new float[k];
-        for (int j = 0; j < s.candidates; j++) {
-            for (int t = 0; t < k; t++) {
-                mean[t] += s.mtlScores[j * k + t] / s.candidates;
-            }
-        }
+        float[] mean = s.meanMtlScores(k);
         float[] rows = new float[l * (di + k)];
         float[] mtl = new float[l * k];
         boolean[] label = new boolean[l];

@@ -86,15 +86,7 @@ public final class StepRecordBuilder {
             weights[slot] = w;
             slot++;
         }
-        float[] meanMtl = new float[k];
-        for (int j = 0; j < c; j++) {
-            for (int t = 0; t < k; t++) {
-                meanMtl[t] += s.mtlScores[j * k + t];
-            }
-        }
-        for (int t = 0; t < k; t++) {
-            meanMtl[t] /= c;
-        }
+        float[] meanMtl = s.meanMtlScores(k);
         float[] reqAction = java.util.Arrays.copyOfRange(s.actions, 0, aw);
         float[] reqCentre = java.util.Arrays.copyOfRange(s.boxCentres, 0, aw);
         StepRecord rec = new StepRecord(s.sessionId, s.stepIndex, s.done, prefix, kept, rows, acts, cents, rewards,
