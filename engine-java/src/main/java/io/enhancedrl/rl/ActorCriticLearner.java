@@ -49,8 +49,8 @@ public final class ActorCriticLearner {
     private final float[] vNext;       // [members][maxTransitions]
     private final float[] phi;         // [maxNext]
     private final float[] nextListWeight; // [maxNext] effective weight of a next unit (list-sum top-l)
-    private final float[] sums;        // [members][maxTransitions] list-sum scratch
-    private final float[] targets;     // [members][maxTransitions] list-sum targets / pair targets per unit
+    private final float[] sums;        // [maxTransitions] list-sum scratch, one member at a time
+    private final float[] targets;     // [maxTransitions] list-sum targets, one member at a time
     private NextListSelector nextListSelector;
     private final float[] shownMean;   // [maxTransitions][GROUPS]
     private final int[] shownCount;    // [maxTransitions]
@@ -102,8 +102,8 @@ public final class ActorCriticLearner {
         vNext = new float[members * maxTransitions];
         phi = new float[maxRows];
         nextListWeight = new float[maxRows];
-        sums = new float[members * maxTransitions];
-        targets = new float[members * Math.max(maxTransitions, maxRows)];
+        sums = new float[maxTransitions];
+        targets = new float[maxTransitions];
         shownMean = new float[maxTransitions * RlConfig.GROUPS];
         shownCount = new int[maxTransitions];
     }
