@@ -83,24 +83,33 @@ public final class LoggedStep {
         return s;
     }
 
-    /** A deep copy (no array is shared). */
     /**
      * The mean over this step's candidates of each MTL score: out[t] = (1/C) sum_j mtlScores[j][t]
      * (the request-level summary the user-level state and offline metrics use).
      */
     public float[] meanMtlScores(int tasks) {
         float[] mean = new float[tasks];
-        for (int j = 0; j < candidates; j++) {
-            for (int t = 0; t < tasks; t++) {
-                mean[t] += mtlScores[j * tasks + t];
-            }
-        }
-        for (int t = 0; t < tasks; t++) {
-            mean[t] /= candidates;
-        }
+        meanOverCandidates(mtlScores, 0, candidates, tasks, mean, 0);
         return mean;
     }
 
+    /**
+     * The mean over a request's candidates of each MTL score: out[outOffset + t] = (1/C) sum_j
+     * mtl[offset + j K + t], summed in candidate order (the user-level state of a live request and the logged
+     * steps' summary both use this one definition, so they agree bit for bit).
+     */
+    public static void meanOverCandidates(float[] mtl, int offset, int candidates, int tasks, float[] out,
+                                          int outOffset) {
+        for (int t = 0; t < tasks; t++) {
+            float s = 0f;
+            for (int j = 0; j < candidates; j++) {
+                s += mtl[offset + j * tasks + t];
+            }
+            out[outOffset + t] = s / candidates;
+        }
+    }
+
+    /** A deep copy (no array is shared). */
     public LoggedStep copy() {
         LoggedStep c = new LoggedStep();
         c.copyFrom(this);

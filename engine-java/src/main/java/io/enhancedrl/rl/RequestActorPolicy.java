@@ -1,5 +1,6 @@
 package io.enhancedrl.rl;
 
+import io.enhancedrl.data.LoggedStep;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.model.Mlp;
 import io.enhancedrl.model.MlpWorkspace;
@@ -33,13 +34,7 @@ public final class RequestActorPolicy implements FusionPolicy {
         for (int r = 0; r < obs.activeSessions(); r++) {
             System.arraycopy(obs.userFeatures(), r * du, out, r * w, du);
             System.arraycopy(obs.contextFeatures(), r * dc, out, r * w + du, dc);
-            for (int t = 0; t < k; t++) {
-                float s = 0f;
-                for (int j = 0; j < c; j++) {
-                    s += mtl[(r * c + j) * k + t];
-                }
-                out[r * w + du + dc + t] = s / c;
-            }
+            LoggedStep.meanOverCandidates(mtl, r * c * k, c, k, out, r * w + du + dc);
         }
     }
 
