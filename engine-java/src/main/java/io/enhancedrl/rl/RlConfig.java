@@ -127,23 +127,48 @@ public record RlConfig(
     /** Loads a config; keys missing from the file keep their defaults. */
     public static RlConfig load(Path file) throws IOException {
         try {
-            var base = JSON.valueToTree(defaults());
-            var given = JSON.readTree(file.toFile());
-            if (given == null || !given.isObject()) {
-                throw new IllegalArgumentException("expected a JSON object");
-            }
-            var it = given.fields();
-            while (it.hasNext()) {
-                var e = it.next();
-                if (!base.has(e.getKey())) {
-                    throw new IllegalArgumentException("unknown key '" + e.getKey() + "'");
-                }
-                ((com.fasterxml.jackson.databind.node.ObjectNode) base).set(e.getKey(), e.getValue());
-            }
-            return JSON.treeToValue(base, RlConfig.class);
+            return overlay(defaults(), JSON.readTree(file.toFile()));
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("RL config " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * This config with one field replaced, by its JSON name (e.g. {@code with("gamma", 0.8)}); the value goes
+     * through the same checks as a config file's.
+     *
+     * @throws IllegalArgumentException for an unknown key or a value the constructor rejects
+     */
+    public RlConfig with(String key, Object value) {
+        var patch = JSON.createObjectNode();
+        patch.set(key, JSON.valueToTree(value));
+        try {
+            return overlay(this, patch);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException(key + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** base with every key of given replaced; keys base does not have are refused. */
+    private static RlConfig overlay(RlConfig base, com.fasterxml.jackson.databind.JsonNode given)
+            throws com.fasterxml.jackson.core.JacksonException {
+        if (given == null || !given.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        var merged = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(base);
+        var it = given.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!merged.has(e.getKey())) {
+                throw new IllegalArgumentException("unknown key '" + e.getKey() + "'");
+            }
+            merged.set(e.getKey(), e.getValue());
+        }
+        return JSON.treeToValue(merged, RlConfig.class);
     }
 
     public void save(Path file) throws IOException {
@@ -159,34 +184,24 @@ public record RlConfig(
     }
 
     public RlConfig withCriticMode(CriticMode mode) {
-        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
-                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, mode, listSumNext, unshownPerShown,
-                actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, pairNextTopL, relativePairTargets);
+        return with("criticMode", mode);
     }
 
     public RlConfig withBudget(int rounds, int sessionsPerRound, int updatesPerRound) {
-        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
-                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, pairNextTopL, relativePairTargets);
+        return with("rounds", rounds).with("sessionsPerRound", sessionsPerRound)
+                .with("updatesPerRound", updatesPerRound);
     }
 
     public RlConfig withPairNextTopL(boolean topL) {
-        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
-                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, topL, relativePairTargets);
+        return with("pairNextTopL", topL);
     }
 
     public RlConfig withRelativePairTargets(boolean relative) {
-        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, criticMembers,
-                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound,
-                pairNextTopL, relative);
+        return with("relativePairTargets", relative);
     }
 
     public RlConfig withCriticMembers(int m) {
-        return new RlConfig(gamma, beta, explorePerPair, kappa, kappaD, lambda, eta, groupWeights, m,
-                actorHidden, criticHidden, criticLr, actorLr, batchPairs, tau, criticMode, listSumNext,
-                unshownPerShown, actorOnShownOnly, rounds, sessionsPerRound, updatesPerRound, pairNextTopL, relativePairTargets);
+        return with("criticMembers", m);
     }
 
     @Override
