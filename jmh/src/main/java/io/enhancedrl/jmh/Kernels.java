@@ -2,6 +2,7 @@ package io.enhancedrl.jmh;
 
 import io.enhancedrl.kernels.Backends;
 import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.kernels.ParityRule;
 
 import java.util.SplittableRandom;
 
@@ -25,20 +26,14 @@ final class Kernels {
         return a;
     }
 
-    /**
-     * Throws when actual differs from expected beyond the parity tests' rule (io.enhancedrl.testing.Tolerance
-     * FP32: |a - e| &lt;= 1e-5 sqrt(reduction) + 1e-4 |e|), repeated here because the test classes are not on
-     * the benchmark class path.
-     */
+    /** Throws when actual differs from expected beyond the parity tests' rule ({@link ParityRule#FP32}). */
     static void check(String what, float[] expected, float[] actual, int count, int reduction) {
-        double atol = 1e-5 * Math.sqrt(Math.max(1, reduction));
-        for (int i = 0; i < count; i++) {
-            double e = expected[i];
-            double err = Math.abs(actual[i] - e);
-            if (!(err <= atol + 1e-4 * Math.abs(e))) {
-                throw new IllegalStateException(what + ": element " + i + " expected " + e + " but was " + actual[i]
-                        + " (|diff| " + err + "); the benchmark would time a wrong kernel");
-            }
+        ParityRule rule = ParityRule.FP32.forReduction(reduction);
+        int i = rule.worstViolation(expected, 0, actual, 0, count);
+        if (i >= 0) {
+            throw new IllegalStateException(what + ": element " + i + " expected " + expected[i] + " but was "
+                    + actual[i] + " (|diff| " + Math.abs(actual[i] - expected[i]) + " > " + rule.bound(expected[i])
+                    + "); the benchmark would time a wrong kernel");
         }
     }
 }
