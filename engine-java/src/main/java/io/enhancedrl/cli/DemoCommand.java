@@ -50,7 +50,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noAblation;
 
     @Option(names = "--methods", split = ",", defaultValue = "fixed,cem,user,enhanced",
-            description = "Methods to run, from fixed, cem, user, enhanced, enhanced-absolute (default: ${DEFAULT-VALUE}).")
+            description = "Methods to run, from fixed, cem, user, enhanced, enhanced-absolute, enhanced-push"
+                    + " (default: ${DEFAULT-VALUE}).")
     java.util.Set<String> methods;
 
     @Option(names = "--train-seeds", defaultValue = "1",
@@ -74,6 +75,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String m : methods) {
+            if (!DemoExperiment.METHODS.contains(m)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--methods: expected names from "
+                        + DemoExperiment.METHODS + " but got '" + m + "'");
+            }
+        }
         KernelOps ops = Backends.select();
         SimConfig sim = simConfigFile == null ? SimConfig.defaults() : SimConfig.load(simConfigFile);
         RlConfig rl = rlConfigFile == null ? RlConfig.defaults() : RlConfig.load(rlConfigFile);

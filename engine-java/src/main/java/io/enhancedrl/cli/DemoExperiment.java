@@ -81,7 +81,14 @@ public final class DemoExperiment {
         return run(cfg, label, includeVariants, java.util.Set.of("fixed", "cem", "user", "enhanced"));
     }
 
-    /** Runs the named methods (fixed, cem, user, enhanced; the list-sum variant with includeVariants). */
+    /** The method names {@link #run(SimConfig, String, boolean, java.util.Set)} knows. */
+    public static final List<String> METHODS = List.of("fixed", "cem", "user", "enhanced", "enhanced-absolute",
+            "enhanced-push");
+
+    /**
+     * Runs the named methods (from {@link #METHODS}; with includeVariants also the absolute-target, advantage-push
+     * and list-sum variants).
+     */
     public List<MethodResult> run(SimConfig cfg, String label, boolean includeVariants, java.util.Set<String> methods) {
         Simulator sim = new Simulator(cfg, seed, ops);
         OnlineEvaluator eval = new OnlineEvaluator(profile.evalSeeds(), profile.evalSessions(), profile.collectBatch());
@@ -110,6 +117,10 @@ public final class DemoExperiment {
         if (includeVariants || methods.contains("enhanced-absolute")) {
             results.add(trainAndEvaluate(label, "EnhancedRL (spec's absolute pair targets)", Encoding.PAIR,
                     rlConfig.withRelativePairTargets(false), sim, eval, production, t0, offline));
+        }
+        if (includeVariants || methods.contains("enhanced-push")) {
+            results.add(trainAndEvaluate(label, "EnhancedRL (advantage push actor)", Encoding.PAIR,
+                    rlConfig.withActorAdvantagePush(true), sim, eval, production, t0, offline));
         }
         if (includeVariants) {
             results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,

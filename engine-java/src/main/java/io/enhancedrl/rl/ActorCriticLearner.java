@@ -8,6 +8,7 @@ import io.enhancedrl.model.Mlp;
 import io.enhancedrl.model.MlpEnsemble;
 import io.enhancedrl.model.MlpSpec;
 import io.enhancedrl.model.MlpWorkspace;
+import io.enhancedrl.model.fusion.FusionSpace;
 
 /**
  * The EnhancedRL learner (spec section 6): a deterministic actor mu(s) in [-1,1]^(2K), two reward groups
@@ -54,6 +55,11 @@ public final class ActorCriticLearner {
     private NextListSelector nextListSelector;
     private final float[] shownMean;   // [maxTransitions][GROUPS]
     private final int[] shownCount;    // [maxTransitions]
+    private final float[] pairValue;   // [maxRows] advantage push: pessimistic value, then standardised push
+    private final double[] stepMean;   // [maxTransitions] advantage push: mean value of a step's included pairs
+    private final double[] stepSq;     // [maxTransitions] ... and of its squares
+    private final int[] stepCount;     // [maxTransitions] ... and their number
+    private FusionSpace fusion;        // advantage push: the action -> fused score map
 
     /**
      * @param stateWidth columns of a state row
@@ -106,6 +112,25 @@ public final class ActorCriticLearner {
         targets = new float[maxTransitions];
         shownMean = new float[maxTransitions * RlConfig.GROUPS];
         shownCount = new int[maxTransitions];
+        pairValue = new float[maxRows];
+        stepMean = new double[maxTransitions];
+        stepSq = new double[maxTransitions];
+        stepCount = new int[maxTransitions];
+        if (cfg.actorAdvantagePush() && cfg.criticMode() != CriticMode.PAIR_DECOMPOSED) {
+            throw new IllegalArgumentException("actorAdvantagePush: needs criticMode PAIR_DECOMPOSED but was "
+                    + cfg.criticMode());
+        }
+    }
+
+    /**
+     * The fusion map the advantage push differentiates the fused score through (required when
+     * {@link RlConfig#actorAdvantagePush()} is set; the MTL scores are the last K columns of a pair's state).
+     */
+    public void setFusion(FusionSpace fusion) {
+        if (fusion.actionWidth() != aw || fusion.tasks() > sw) {
+            throw new IllegalArgumentException("fusion: expected action width " + aw + " but was " + fusion);
+        }
+        this.fusion = fusion;
     }
 
     /** Output bias = atanh(action) and a last layer scaled down, so the initial policy is the behaviour one. */
@@ -285,17 +310,21 @@ public final class ActorCriticLearner {
         double lossSum = 0;
         if (cfg.criticMode() == CriticMode.PAIR_DECOMPOSED) {
             computeShownMeans(b);
+            // advantage push: the critics learn the value of a pair when shown, so unshown pairs carry no loss
+            boolean shownOnly = cfg.actorAdvantagePush();
             double wSum = 0;
             for (int u = 0; u < n; u++) {
-                wSum += b.weights[u];
+                wSum += shownOnly && !b.shown[u] ? 0f : b.weights[u];
             }
+            wSum = Math.max(wSum, 1e-12);
             for (int mem = 0; mem < members; mem++) {
                 double memLoss = 0;
                 for (int u = 0; u < n; u++) {
+                    float w = shownOnly && !b.shown[u] ? 0f : b.weights[u];
                     float y = pairTarget(b, mem, u);
                     float diff = q[mem * n + u] - y;
-                    memLoss += b.weights[u] * diff * diff;
-                    dOut[mem * n + u] = (float) (2.0 * b.weights[u] * diff / wSum);
+                    memLoss += w * diff * diff;
+                    dOut[mem * n + u] = (float) (2.0 * w * diff / wSum);
                 }
                 lossSum += memLoss / wSum;
             }
@@ -362,6 +391,9 @@ public final class ActorCriticLearner {
      * Returns {actor loss, mean Q (group-weighted), ensemble std (group-weighted), box penalty}.
      */
     private double[] actorStep(UnitBatch b, boolean step) {
+        if (cfg.actorAdvantagePush()) {
+            return pushStep(b, step);
+        }
         int n = b.units;
         actor.forward(ops, n, b.states, 0, actorWs);
         float[] mu = actorWs.output();
@@ -437,5 +469,121 @@ public final class ActorCriticLearner {
         double meanStd = stdSum / included;
         double box = boxSum / included;
         return new double[]{-meanQ + lambda * meanStd + box, meanQ, meanStd, box};
+    }
+
+    /**
+     * The advantage push ({@link RlConfig#actorAdvantagePush()}): J = -(1/n) sum_u A_u score(mu_u) + box penalty,
+     * A_u the standardised, clipped pessimistic value of pair u among its step's pairs, computed with the critics
+     * at the logged action (so A does not depend on the actor and dJ/dtheta is exact). Returns the same four
+     * diagnostics as the critic-gradient objective: {J, mean Q, mean ensemble std, box penalty}.
+     */
+    private double[] pushStep(UnitBatch b, boolean step) {
+        if (fusion == null) {
+            throw new IllegalStateException("actorAdvantagePush: call setFusion before training");
+        }
+        int n = b.units;
+        int k = fusion.tasks();
+        assembleCriticInput(n, b.states, b.actions);
+        critics.forward(ops, n, critIn, 0, critWs);
+        float[] q = critWs.output();
+        float lambda = (float) cfg.lambda();
+        int tCount = b.transitions;
+        java.util.Arrays.fill(stepMean, 0, tCount, 0.0);
+        java.util.Arrays.fill(stepSq, 0, tCount, 0.0);
+        java.util.Arrays.fill(stepCount, 0, tCount, 0);
+        int included = 0;
+        double meanQSum = 0;
+        double stdSum = 0;
+        for (int u = 0; u < n; u++) {
+            if (cfg.actorOnShownOnly() && !b.shown[u]) {
+                continue;
+            }
+            included++;
+            double v = 0;
+            for (int g = 0; g < RlConfig.GROUPS; g++) {
+                double wg = cfg.groupWeights().get(g);
+                double mean = 0;
+                for (int c = 0; c < m; c++) {
+                    mean += q[(g * m + c) * n + u];
+                }
+                mean /= m;
+                double var = 0;
+                for (int c = 0; c < m; c++) {
+                    double d = q[(g * m + c) * n + u] - mean;
+                    var += d * d;
+                }
+                double std = Math.sqrt(var / m);
+                meanQSum += wg * mean;
+                stdSum += wg * std;
+                v += wg * (mean - lambda * std);
+            }
+            pairValue[u] = (float) v;
+            int t = b.unitTransition[u];
+            stepMean[t] += v;
+            stepSq[t] += v * v;
+            stepCount[t]++;
+        }
+        if (included == 0) {
+            return new double[]{Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        }
+        for (int t = 0; t < tCount; t++) {
+            if (stepCount[t] > 0) {
+                stepMean[t] /= stepCount[t];
+                stepSq[t] = Math.sqrt(Math.max(0.0, stepSq[t] / stepCount[t] - stepMean[t] * stepMean[t]));
+            }
+        }
+        actor.forward(ops, n, b.states, 0, actorWs);
+        float[] mu = actorWs.output();
+        float beta = (float) cfg.beta();
+        double kd = cfg.kappaD();
+        double eta = cfg.eta();
+        double objective = 0;
+        double boxSum = 0;
+        for (int u = 0; u < n; u++) {
+            boolean in = !cfg.actorOnShownOnly() || b.shown[u];
+            java.util.Arrays.fill(dAct, u * aw, (u + 1) * aw, 0f);
+            if (!in) {
+                continue;
+            }
+            int t = b.unitTransition[u];
+            // a step whose pairs all have the same value gives no direction (and a single pair has no rivals)
+            double push = stepSq[t] > 1e-6 ? (pairValue[u] - stepMean[t]) / stepSq[t] : 0.0;
+            push = Math.max(-1.0, Math.min(1.0, push));
+            int pOff = u * sw + sw - k; // the pair's MTL scores: the last K columns of its state
+            for (int task = 0; task < k; task++) {
+                float p = b.states[pOff + task];
+                double halfPow = 0.5 * (fusion.powerMax(task) - fusion.powerMin(task));
+                double halfBias = 0.5 * (fusion.biasMax(task) - fusion.biasMin(task));
+                double aPow = clampAction(mu[u * aw + task]);
+                double aBias = clampAction(mu[u * aw + k + task]);
+                double power = fusion.powerMin(task) + (aPow + 1) * halfPow;
+                double bias = fusion.biasMin(task) + (aBias + 1) * halfBias;
+                double logTerm = Math.log(p + bias);
+                objective += push * power * logTerm;
+                // d score / d a_power = halfPow ln(p + bias); d score / d a_bias = power halfBias / (p + bias)
+                dAct[u * aw + task] = (float) (-push * halfPow * logTerm / included);
+                dAct[u * aw + k + task] = (float) (-push * power * halfBias / (p + bias) / included);
+            }
+            for (int c = 0; c < aw; c++) {
+                float d = mu[u * aw + c] - b.centres[u * aw + c];
+                float ex = Math.abs(d) - beta;
+                if (ex > 0f) {
+                    double e = Math.exp(kd * ex);
+                    boxSum += eta * (e - 1);
+                    dAct[u * aw + c] += (float) (eta * kd * e * Math.signum(d) / included);
+                }
+            }
+        }
+        actor.backward(ops, n, b.states, 0, actorWs, dAct, 0, actorGrads, false, null, 0);
+        if (step) {
+            actorOpt.step(ops, actor.params(), actorGrads);
+        }
+        double box = boxSum / included;
+        return new double[]{-objective / included + box, meanQSum / included, stdSum / included, box};
+    }
+
+    /** The tanh actor's output is inside [-1, 1] already; this only guards the fusion map's domain. */
+    private static double clampAction(float a) {
+        return a < -1f ? -1.0 : (a > 1f ? 1.0 : a);
     }
 }

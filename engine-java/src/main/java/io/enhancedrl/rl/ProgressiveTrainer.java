@@ -74,7 +74,8 @@ public final class ProgressiveTrainer {
                                Simulator sim) {
         // a request is one unit with one successor: there is no list of t+1 to choose from, and no list of
         // competing pairs to be relative to (its "relative" target would be identically 0)
-        this.cfg = encoding == Encoding.REQUEST ? cfg.withPairNextTopL(false).withRelativePairTargets(false) : cfg;
+        this.cfg = encoding == Encoding.REQUEST
+                ? cfg.withPairNextTopL(false).withRelativePairTargets(false).withActorAdvantagePush(false) : cfg;
         cfg = this.cfg;
         this.encoding = encoding;
         this.sim = sim;
@@ -95,6 +96,7 @@ public final class ProgressiveTrainer {
         this.batch = new UnitBatch(sw, layout.actionWidth(), maxTransitions, maxRows, maxRows);
         if (encoding == Encoding.PAIR) {
             learner.setNextListSelector(new TopLSelector(fusion, ops, listLength, layout.tasks(), maxRows));
+            learner.setFusion(fusion);
         }
     }
 

@@ -45,6 +45,12 @@ import java.util.List;
  *                     shown pair has the same 1/l share of the future). The spec's absolute targets make being
  *                     shown worth more than not being shown for every item, so the actor raises every item's
  *                     score alike (measured: docs/experiments.md); relative targets carry the competition.
+ * @param actorAdvantagePush [ours] in pair-decomposed mode, replace the actor's critic-gradient objective by a
+ *                     ranking push: the critics learn the value of a pair *when shown* (unshown pairs carry no
+ *                     critic loss), each pair's pessimistic value (group-weighted ensemble mean minus lambda std,
+ *                     at the logged action) is standardised among the pairs of its step and clipped to [-1, 1],
+ *                     and the actor raises or lowers the pair's fused score in proportion, inside the box. The
+ *                     critic's action gradient carries almost none of this signal (docs/experiments.md).
  */
 public record RlConfig(
         double gamma,
@@ -70,7 +76,8 @@ public record RlConfig(
         int sessionsPerRound,
         int updatesPerRound,
         boolean pairNextTopL,
-        boolean relativePairTargets) {
+        boolean relativePairTargets,
+        boolean actorAdvantagePush) {
 
     public static final int GROUPS = 2;
 
@@ -105,7 +112,7 @@ public record RlConfig(
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 10,
                 List.of(64, 32), List.of(64, 32), 3e-4, 1e-4, 256, 0.005,
                 CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false,
-                5, 1500, 1500, true, true);
+                5, 1500, 1500, true, true, false);
     }
 
     private static void check(String name, double v, double lo, double hi) {
@@ -198,6 +205,10 @@ public record RlConfig(
 
     public RlConfig withRelativePairTargets(boolean relative) {
         return with("relativePairTargets", relative);
+    }
+
+    public RlConfig withActorAdvantagePush(boolean push) {
+        return with("actorAdvantagePush", push);
     }
 
     public RlConfig withCriticMembers(int m) {

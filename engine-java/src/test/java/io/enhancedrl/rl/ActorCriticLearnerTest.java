@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ActorCriticLearnerTest {
 
     private static RlConfig small(CriticMode mode) {
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 2, List.of(4), List.of(4),
-                3e-3, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, false, false);
+                3e-3, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, false, false, false);
     }
 
     /** Makes a network's output the constant `value` per output column: last layer weights 0, bias set. */
@@ -193,5 +194,129 @@ class ActorCriticLearnerTest {
             norm += g * g;
         }
         assertTrue(norm > 1e-6, "the gradient must not vanish: |g|^2 = " + norm);
+    }
+
+    /** The advantage push on a random batch whose states end with an MTL score in (0, 1), K = 1. */
+    private static ActorCriticLearner pushLearner(UnitBatch b) {
+        ActorCriticLearner l = new ActorCriticLearner(small(CriticMode.PAIR_DECOMPOSED).withActorAdvantagePush(true),
+                ScalarKernelOps.INSTANCE, 3, 2, 64, 16, new float[]{0.1f, -0.1f}, 9);
+        l.setFusion(io.enhancedrl.model.fusion.FusionSpace.defaults(1));
+        for (int u = 0; u < b.units; u++) {
+            b.states[u * 3 + 2] = 0.05f + 0.9f * (float) Math.abs(Math.sin(u + 1.0));
+        }
+        for (int u = 0; u < b.units; u += 2) {
+            b.centres[u * 2] = 0.6f; // box penalty active for some units
+        }
+        return l;
+    }
+
+    @Test
+    void advantagePushGradientMatchesFiniteDifferencesAndMovesTheBetterPairUp() {
+        UnitBatch b = randomBatch(5, 6);
+        ActorCriticLearner l = pushLearner(b);
+        // critics that prefer a larger first state column: a clear ranking of the pairs of every step
+        MlpSpec cs = l.critics().spec();
+        float[] cp = l.critics().params();
+        for (int mem = 0; mem < 4; mem++) {
+            java.util.Arrays.fill(cp, mem * cs.parameterCount(), (mem + 1) * cs.parameterCount(), 0f);
+            cp[mem * cs.parameterCount() + cs.weightOffset(0)] = 1f;        // hidden 0 <- state column 0
+            cp[mem * cs.parameterCount() + cs.biasOffset(0)] = 5f;          // stays in ReLU's linear part
+            cp[mem * cs.parameterCount() + cs.weightOffset(1)] = 1f;        // output <- hidden 0
+        }
+        float[] analytic = l.actorGradient(b);
+        float[] p = l.actor().params();
+        double[] numeric = new double[p.length];
+        double[] got = new double[p.length];
+        float h = 5e-4f;
+        for (int i = 0; i < p.length; i++) {
+            float keep = p[i];
+            p[i] = keep + h;
+            double up = l.actorLoss(b);
+            p[i] = keep - h;
+            double down = l.actorLoss(b);
+            p[i] = keep;
+            numeric[i] = (up - down) / (2 * h);
+            got[i] = analytic[i];
+        }
+        new io.enhancedrl.testing.Tolerance(2e-3, 5e-2).assertClose("dJ/dtheta (advantage push)", numeric, got);
+
+        // without the box penalty, training the actor alone raises the fused scores of a step's better pairs
+        // (by the hand-computed push: state column 0 standardised within its step, clipped) and lowers the worse
+        ActorCriticLearner noBox = new ActorCriticLearner(small(CriticMode.PAIR_DECOMPOSED).withActorAdvantagePush(true)
+                .with("eta", 0.0), ScalarKernelOps.INSTANCE, 3, 2, 64, 16, new float[]{0.1f, -0.1f}, 9);
+        noBox.setFusion(io.enhancedrl.model.fusion.FusionSpace.defaults(1));
+        noBox.critics().copyFrom(l.critics());
+        double[] push = new double[b.units];
+        for (int t = 0; t < b.transitions; t++) {
+            double mean = 0;
+            double sq = 0;
+            int count = 0;
+            for (int u = 0; u < b.units; u++) {
+                if (b.unitTransition[u] == t) {
+                    mean += b.states[u * 3];
+                    sq += (double) b.states[u * 3] * b.states[u * 3];
+                    count++;
+                }
+            }
+            mean /= count;
+            double sd = Math.sqrt(sq / count - mean * mean);
+            for (int u = 0; u < b.units; u++) {
+                if (b.unitTransition[u] == t) {
+                    push[u] = Math.max(-1, Math.min(1, (b.states[u * 3] - mean) / sd));
+                }
+            }
+        }
+        io.enhancedrl.model.fusion.FusionSpace fs = io.enhancedrl.model.fusion.FusionSpace.defaults(1);
+        double[] before = scores(noBox, b, fs);
+        double lossBefore = noBox.actorLoss(b);
+        float[] np = noBox.actor().params();
+        io.enhancedrl.model.Adam opt = new io.enhancedrl.model.Adam(np.length, 1e-2f);
+        for (int step = 0; step < 100; step++) {
+            opt.step(ScalarKernelOps.INSTANCE, np, noBox.actorGradient(b));
+        }
+        double[] after = scores(noBox, b, fs);
+        double aligned = 0;
+        for (int u = 0; u < b.units; u++) {
+            aligned += push[u] * (after[u] - before[u]);
+        }
+        assertTrue(aligned > 0.05, "sum of push * score change: " + aligned);
+        assertTrue(noBox.actorLoss(b) < lossBefore - 0.01, "loss " + lossBefore + " -> " + noBox.actorLoss(b));
+    }
+
+    private static double[] scores(ActorCriticLearner l, UnitBatch b, io.enhancedrl.model.fusion.FusionSpace fs) {
+        io.enhancedrl.model.MlpWorkspace ws = new io.enhancedrl.model.MlpWorkspace(l.actor().spec(), b.units);
+        l.actor().forward(ScalarKernelOps.INSTANCE, b.units, b.states, 0, ws);
+        float[] a = ws.output();
+        double[] out = new double[b.units];
+        for (int u = 0; u < b.units; u++) {
+            out[u] = score(fs, a, b.states, u);
+        }
+        return out;
+    }
+
+    private static double score(io.enhancedrl.model.fusion.FusionSpace fs, float[] a, float[] states, int u) {
+        double power = fs.powerMin(0) + (a[u * 2] + 1) * 0.5 * (fs.powerMax(0) - fs.powerMin(0));
+        double bias = fs.biasMin(0) + (a[u * 2 + 1] + 1) * 0.5 * (fs.biasMax(0) - fs.biasMin(0));
+        return power * Math.log(states[u * 3 + 2] + bias);
+    }
+
+    @Test
+    void advantagePushCriticsIgnoreUnshownPairs() {
+        UnitBatch b = randomBatch(7, 4);
+        ActorCriticLearner l = pushLearner(b);
+        double before = l.tdError(b);
+        for (int u = 0; u < b.units; u++) {
+            if (!b.shown[u]) {
+                b.states[u * 3] += 3f; // a different unshown pair changes nothing the critics are trained on
+            }
+        }
+        assertEquals(before, l.tdError(b), 1e-12);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ActorCriticLearner(
+                small(CriticMode.PAIR_DECOMPOSED).withActorAdvantagePush(true), ScalarKernelOps.INSTANCE, 3, 2, 64,
+                16, new float[]{0f, 0f}, 1).actorLoss(b));
+        assertTrue(e.getMessage().contains("setFusion"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ActorCriticLearner(
+                small(CriticMode.LIST_SUM).withActorAdvantagePush(true), ScalarKernelOps.INSTANCE, 3, 2, 64, 16,
+                new float[]{0f, 0f}, 1));
     }
 }
