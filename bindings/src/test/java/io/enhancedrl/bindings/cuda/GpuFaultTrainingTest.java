@@ -103,6 +103,8 @@ class GpuFaultTrainingTest {
         List<float[]> afterOneUpdate = state(twin.learner());
         twin.ops().close();
         assertTrue(launches > 20, "launches per update: " + launches);
+        System.out.printf("training fault test: %d kernel launches per update; faults at %d, %d, %d, %d, %d%n",
+                launches, 0, launches / 3, launches / 2, 2 * launches / 3, launches - 1);
 
         for (int skip : new int[]{0, launches / 3, launches / 2, 2 * launches / 3, launches - 1}) {
             OnDevice d = OnDevice.create();
