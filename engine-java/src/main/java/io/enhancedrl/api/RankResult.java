@@ -15,6 +15,7 @@ import java.util.Arrays;
 public final class RankResult {
 
     private long modelVersion = -1;
+    private String backend = "";
     private int size;
     private int candidates;
     private int tasks;
@@ -29,7 +30,7 @@ public final class RankResult {
     }
 
     /** Makes room for {@code size} entries of {@code k} tasks; allocates only when growing. */
-    void prepare(long version, int size, int candidates, int k) {
+    void prepare(long version, String backendName, int size, int candidates, int k) {
         if (ids.length < size) {
             ids = new long[size];
             indices = new int[size];
@@ -40,6 +41,7 @@ public final class RankResult {
             bias = new float[size * k];
         }
         this.modelVersion = version;
+        this.backend = backendName;
         this.size = size;
         this.candidates = candidates;
         this.tasks = k;
@@ -117,6 +119,15 @@ public final class RankResult {
     }
 
     /**
+     * The name of the kernel backend that computed this result: the ranker's backend, or its CPU fallback
+     * when the device failed on this request or is marked unhealthy (see {@link Ranker#health()}); "" before
+     * the first use. Not part of {@link #contentEquals}.
+     */
+    public String backend() {
+        return backend;
+    }
+
+    /**
      * true when {@code other} holds the same entries bit for bit (ids, indices, scores, powers, biases),
      * the same N and the same model version.
      */
@@ -136,7 +147,7 @@ public final class RankResult {
     /** A copy holding exactly this result's entries. */
     public RankResult copy() {
         RankResult r = new RankResult();
-        r.prepare(modelVersion, size, candidates, tasks);
+        r.prepare(modelVersion, backend, size, candidates, tasks);
         System.arraycopy(ids, 0, r.ids, 0, size);
         System.arraycopy(indices, 0, r.indices, 0, size);
         System.arraycopy(scores, 0, r.scores, 0, size);

@@ -1,5 +1,6 @@
 package io.enhancedrl.api;
 
+import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.model.Mlp;
 import io.enhancedrl.model.MlpSpec;
@@ -7,6 +8,7 @@ import io.enhancedrl.model.MlpWorkspace;
 import io.enhancedrl.model.fusion.FusionSpace;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,18 +41,46 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link NullPointerException} for a missing array) names the argument, the expected and the actual value:
  * widths, NaN or infinite features and scores, MTL scores outside (0,1), N = 0 or N &gt; maxCandidates,
  * and the same array passed for two arguments. Duplicate ids are allowed (ties then fall back to the index).
+ *
+ * <h2>Device faults</h2>
+ * When the backend is a device ({@link KernelOps#isDevice()}, e.g. "cuda") and an op throws a
+ * {@link BackendFailureException} during a request, the ranker counts the fault, logs one line with its
+ * context (backend, device, op, shapes, driver call and status, model version, N), marks the device
+ * unhealthy and answers <em>the same request</em> on the CPU fallback ({@link RankerOptions#fallbackOps()},
+ * default {@link io.enhancedrl.kernels.Backends#bestCpu()}): the caller gets a normal result, bit for bit the
+ * one a CPU ranker gives, because the fallback starts again from the request on a workspace of its own and
+ * never reads what the failed device call left behind. {@link RankResult#backend()} says which backend
+ * answered. Unhealthy is sticky: every later request goes straight to the fallback until an operator calls
+ * {@link #resetDeviceHealth()}, which re-probes the device. {@link #health()} reports the state and the
+ * counters. On the normal path this costs one volatile read; nothing is allocated.
  */
 public final class Ranker {
 
+    private static final System.Logger LOG = System.getLogger(Ranker.class.getName());
+    /** Candidates of the synthetic request {@link #resetDeviceHealth()} probes the device with. */
+    private static final int PROBE_CANDIDATES = 8;
+
     private final RankerOptions options;
     private final KernelOps ops;
+    private final KernelOps fallbackOps;
     private final FeatureLayout layout;
     private final AtomicReference<Model> current;
     private final ThreadLocal<Workspace> workspaces = new ThreadLocal<>();
+    /** The fallback's own buffers: it must not start from state a failed device call may have half written. */
+    private final ThreadLocal<Workspace> fallbackWorkspaces = new ThreadLocal<>();
+
+    // Device health. Requests only read deviceHealthy; transitions happen under healthLock, so that a probe
+    // that succeeded cannot re-enable a device that failed a request while the probe ran.
+    private final Object healthLock = new Object();
+    private volatile boolean deviceHealthy = true;
+    private final AtomicLong deviceFaults = new AtomicLong();
+    private final AtomicLong cpuFallbackRequests = new AtomicLong();
+    private volatile String lastFault;
 
     private Ranker(Model model, RankerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.ops = options.resolvedOps();
+        this.fallbackOps = options.resolvedFallbackOps(ops);
         this.layout = model.layout();
         this.current = new AtomicReference<>(model);
     }
@@ -86,6 +116,109 @@ public final class Ranker {
     /** The backend the ranker computes with. */
     public KernelOps ops() {
         return ops;
+    }
+
+    /** The CPU backend that answers when {@link #ops()} is a device and fails; {@link #ops()} itself otherwise. */
+    public KernelOps fallbackOps() {
+        return fallbackOps;
+    }
+
+    /** The device's health and the fault counters, as of now (see {@link RankerHealth}). */
+    public RankerHealth health() {
+        return new RankerHealth(ops.name(), fallbackOps.name(), deviceHealthy, deviceFaults.get(),
+                cpuFallbackRequests.get(), lastFault);
+    }
+
+    /**
+     * Re-enables the device after an operator has dealt with a fault: ranks a synthetic request of the
+     * current model on the device and on the CPU fallback and, when the device answers without a failure and
+     * its scores agree with the CPU's (within 1e-3 relative), marks it healthy again. A failed probe counts
+     * as a device fault, becomes {@link RankerHealth#lastFault()} and leaves the device unhealthy. The
+     * counters are never cleared. Safe to call while requests run.
+     *
+     * <p>Note that on a real GPU an error such as CUDA_ERROR_ILLEGAL_ADDRESS corrupts the CUDA context for
+     * the rest of the process: the probe then fails again, and only restarting the process (after fixing the
+     * device) brings the GPU back; the ranker keeps serving on the CPU meanwhile.
+     *
+     * @return whether the device is healthy now (true at once when it already was or is a CPU backend)
+     */
+    public boolean resetDeviceHealth() {
+        if (fallbackOps == ops) {
+            return true;
+        }
+        long faultsBefore;
+        synchronized (healthLock) {
+            if (deviceHealthy) {
+                return true;
+            }
+            faultsBefore = deviceFaults.get();
+        }
+        Model m = current.get();
+        String problem = probe(m);
+        synchronized (healthLock) {
+            if (problem == null && deviceFaults.get() == faultsBefore) {
+                deviceHealthy = true;
+                LOG.log(Level.INFO, "ranker: {0} backend passed the health probe (model v{1}); requests go to it again"
+                        + " ({2} device faults so far)", ops.name(), m.version, deviceFaults.get());
+                return true;
+            }
+            if (problem != null) {
+                deviceFaults.incrementAndGet();
+                lastFault = problem;
+                LOG.log(Level.WARNING, "ranker: {0} backend failed the health probe; it stays unhealthy and requests"
+                        + " stay on {1}: {2}", ops.name(), fallbackOps.name(), problem);
+            }
+            return false;
+        }
+    }
+
+    /** Ranks a synthetic request on the device and the fallback; null when they agree, else what went wrong. */
+    private String probe(Model m) {
+        int n = Math.min(PROBE_CANDIDATES, options.maxCandidates());
+        RankRequest q = probeRequest(n);
+        Workspace onDevice = new Workspace(m.actor.spec(), layout, n);
+        Workspace onCpu = new Workspace(m.actor.spec(), layout, n);
+        fillState(q, m, n, onDevice);
+        fillState(q, m, n, onCpu);
+        try {
+            compute(ops, m, q, n, onDevice, new RankResult());
+        } catch (BackendFailureException e) {
+            return "health probe (N = " + n + ", model v" + m.version + "): " + e.getMessage();
+        }
+        compute(fallbackOps, m, q, n, onCpu, new RankResult());
+        for (int j = 0; j < n; j++) {
+            float d = onDevice.scores[j];
+            float c = onCpu.scores[j];
+            if (!(Math.abs(d - c) <= 1e-3f * (1f + Math.abs(c)))) {
+                return "health probe (N = " + n + ", model v" + m.version + "): candidate " + j + " scored " + d
+                        + " on " + ops.name() + " but " + c + " on " + fallbackOps.name();
+            }
+        }
+        return null;
+    }
+
+    /** A fixed request with values spread over the usual ranges (features in [-1, 1], scores in (0, 1)). */
+    private RankRequest probeRequest(int n) {
+        float[] user = wave(layout.userWidth(), 0.3);
+        float[] context = wave(layout.contextWidth(), 1.1);
+        float[] items = wave(n * layout.itemWidth(), 2.7);
+        float[] mtl = wave(n * layout.tasks(), 0.7);
+        for (int i = 0; i < mtl.length; i++) {
+            mtl[i] = 0.5f + 0.45f * mtl[i];
+        }
+        long[] ids = new long[n];
+        for (int j = 0; j < n; j++) {
+            ids[j] = j;
+        }
+        return RankRequest.ofFlat(user, context, ids, items, mtl);
+    }
+
+    private static float[] wave(int len, double phase) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = (float) Math.sin(phase + 0.37 * i);
+        }
+        return a;
     }
 
     /** The model serving new requests now. */
@@ -136,28 +269,64 @@ public final class Ranker {
         }
         Model m = current.get(); // read once: this request finishes on m whatever swaps happen meanwhile
         int n = checkShape(request, m);
-        Workspace w = workspace(m);
-        fillState(request, m, n, w);
-        int k = layout.tasks();
-        m.actor.forwardSplit(ops, n, layout.prefixWidth(), w.prefix, 0, n, w.rows, 0, w.mlp);
+        if (deviceHealthy || fallbackOps == ops) {
+            Workspace w = workspace(workspaces, m);
+            fillState(request, m, n, w);
+            try {
+                return compute(ops, m, request, n, w, reuse);
+            } catch (BackendFailureException e) {
+                if (fallbackOps == ops) {
+                    throw e; // a CPU backend has nothing to fall back to (and does not throw this)
+                }
+                deviceFailed(e, m, n);
+            }
+        }
+        // The device failed on this request or is unhealthy: start again from the request on the CPU.
+        Workspace fw = workspace(fallbackWorkspaces, m);
+        fillState(request, m, n, fw);
+        compute(fallbackOps, m, request, n, fw, reuse);
+        cpuFallbackRequests.incrementAndGet();
+        return reuse;
+    }
+
+    /** The ranking proper, on the state fillState put into w; writes reuse only once every op succeeded. */
+    private RankResult compute(KernelOps k, Model m, RankRequest request, int n, Workspace w, RankResult reuse) {
+        int tasks = layout.tasks();
+        m.actor.forwardSplit(k, n, layout.prefixWidth(), w.prefix, 0, n, w.rows, 0, w.mlp);
         m.fusion.map(n, w.mlp.output(), 0, w.power, 0, w.bias, 0);
-        ops.fusionScore(n, k, w.mtl, 0, w.power, 0, w.bias, 0, w.scores, 0);
+        k.fusionScore(n, tasks, w.mtl, 0, w.power, 0, w.bias, 0, w.scores, 0);
         int size = Math.min(options.listLength(), n);
-        ops.topK(n, w.scores, 0, request.ids, 0, size, w.order, 0);
-        reuse.prepare(m.version, size, n, k);
+        k.topK(n, w.scores, 0, request.ids, 0, size, w.order, 0);
+        reuse.prepare(m.version, k.name(), size, n, tasks);
         for (int r = 0; r < size; r++) {
             int j = w.order[r];
-            reuse.put(r, j, request.ids[j], w.scores[j], w.power, w.bias, j * k);
+            reuse.put(r, j, request.ids[j], w.scores[j], w.power, w.bias, j * tasks);
         }
         return reuse;
     }
 
-    private Workspace workspace(Model m) {
-        Workspace w = workspaces.get();
+    /** Counts the fault, marks the device unhealthy and logs one line; the caller answers on the fallback. */
+    private void deviceFailed(BackendFailureException e, Model m, int n) {
+        boolean wasHealthy;
+        long faults;
+        synchronized (healthLock) {
+            faults = deviceFaults.incrementAndGet();
+            wasHealthy = deviceHealthy;
+            deviceHealthy = false;
+            lastFault = e.getMessage();
+        }
+        LOG.log(Level.WARNING, "ranker: device fault #{0} on a request (model v{1}, N = {2}), answered on {3}{4}: {5}",
+                faults, m.version, n, fallbackOps.name(), wasHealthy
+                        ? "; the device is marked unhealthy, later requests go to " + fallbackOps.name()
+                        + " until Ranker.resetDeviceHealth()" : "", e.getMessage());
+    }
+
+    private Workspace workspace(ThreadLocal<Workspace> perThread, Model m) {
+        Workspace w = perThread.get();
         // A swap to another architecture changes the spec: resize this thread's buffers once.
         if (w == null || w.spec != m.actor.spec() && !w.spec.equals(m.actor.spec())) {
             w = new Workspace(m.actor.spec(), layout, options.maxCandidates());
-            workspaces.set(w);
+            perThread.set(w);
         }
         return w;
     }

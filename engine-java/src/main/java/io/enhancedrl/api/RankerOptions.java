@@ -5,7 +5,7 @@ import io.enhancedrl.kernels.KernelOps;
 
 /**
  * How a {@link Ranker} serves: the largest request it accepts, how many candidates each result carries,
- * and the kernel backend. Immutable; build with {@link #defaults()} and the {@code with*} methods.
+ * the kernel backend and the CPU backend that answers when a device backend fails. Immutable; build with {@link #defaults()} and the {@code with*} methods.
  *
  * @param maxCandidates the largest N accepted; sizes the per-thread workspaces (memory per serving thread is
  *                      about maxCandidates x (sum of the actor's layer widths + d_i + 3K) floats)
@@ -13,8 +13,11 @@ import io.enhancedrl.kernels.KernelOps;
  *                   {@link #ALL} returns every candidate in rank order. A request with fewer candidates
  *                   returns all of them.
  * @param ops the kernel backend, or null for {@link Backends#select()} (the {@code erl.backend} property)
+ * @param fallbackOps the CPU backend that answers a request when {@code ops} is a device backend
+ *                    ({@link KernelOps#isDevice()}) and fails, or null for {@link Backends#bestCpu()}; not
+ *                    used when {@code ops} is a CPU backend
  */
-public record RankerOptions(int maxCandidates, int listLength, KernelOps ops) {
+public record RankerOptions(int maxCandidates, int listLength, KernelOps ops, KernelOps fallbackOps) {
 
     /** {@link #listLength} value meaning "every candidate". */
     public static final int ALL = Integer.MAX_VALUE;
@@ -28,6 +31,15 @@ public record RankerOptions(int maxCandidates, int listLength, KernelOps ops) {
         if (listLength < 1) {
             throw new IllegalArgumentException("listLength: expected >= 1 (or RankerOptions.ALL) but was " + listLength);
         }
+        if (fallbackOps != null && fallbackOps.isDevice()) {
+            throw new IllegalArgumentException("fallbackOps: expected a CPU backend (isDevice() false) but was the"
+                    + " device backend '" + fallbackOps.name() + "'");
+        }
+    }
+
+    /** Options with the default CPU fallback ({@link Backends#bestCpu()} when {@code ops} is a device). */
+    public RankerOptions(int maxCandidates, int listLength, KernelOps ops) {
+        this(maxCandidates, listLength, ops, null);
     }
 
     /** maxCandidates 2048, listLength 5, the backend chosen by {@link Backends#select()}. */
@@ -36,29 +48,42 @@ public record RankerOptions(int maxCandidates, int listLength, KernelOps ops) {
     }
 
     public RankerOptions withMaxCandidates(int max) {
-        return new RankerOptions(max, listLength, ops);
+        return new RankerOptions(max, listLength, ops, fallbackOps);
     }
 
     public RankerOptions withListLength(int l) {
-        return new RankerOptions(maxCandidates, l, ops);
+        return new RankerOptions(maxCandidates, l, ops, fallbackOps);
     }
 
     /** Results carry every candidate in rank order, not only the top {@link #listLength}. */
     public RankerOptions withAllCandidates() {
-        return new RankerOptions(maxCandidates, ALL, ops);
+        return new RankerOptions(maxCandidates, ALL, ops, fallbackOps);
     }
 
     public RankerOptions withOps(KernelOps k) {
-        return new RankerOptions(maxCandidates, listLength, k);
+        return new RankerOptions(maxCandidates, listLength, k, fallbackOps);
     }
 
     /** The backend by name ("scalar", "vector", "auto", ...), see {@link Backends#select(String)}. */
     public RankerOptions withBackend(String name) {
-        return new RankerOptions(maxCandidates, listLength, Backends.select(name));
+        return new RankerOptions(maxCandidates, listLength, Backends.select(name), fallbackOps);
+    }
+
+    /** The CPU backend that answers when the device backend fails (must not be a device backend). */
+    public RankerOptions withFallbackOps(KernelOps cpu) {
+        return new RankerOptions(maxCandidates, listLength, ops, cpu);
     }
 
     /** {@link #ops()} or, when null, the default backend. */
     KernelOps resolvedOps() {
         return ops != null ? ops : Backends.select();
+    }
+
+    /** The fallback for {@code primary}: primary itself when it is a CPU backend, else fallbackOps or the best CPU. */
+    KernelOps resolvedFallbackOps(KernelOps primary) {
+        if (!primary.isDevice()) {
+            return primary;
+        }
+        return fallbackOps != null ? fallbackOps : Backends.bestCpu();
     }
 }

@@ -36,6 +36,8 @@ public final class Backends {
     /** The name of the GPU backend the bindings module provides. */
     public static final String CUDA = "cuda";
 
+    /** Cache key of {@link #bestCpu()}; not a backend name, so no user can ask for it. */
+    private static final String CPU_KEY = " cpu";
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
     /** Successful selections by requested name ("auto" included); failures are not cached. */
     private static final Map<String, KernelOps> SELECTED = new LinkedHashMap<>();
@@ -67,6 +69,30 @@ public final class Backends {
         List<BackendProvider> providers = providers();
         KernelOps ops = key.equals(AUTO) ? selectAuto(providers) : selectForced(key, providers);
         SELECTED.put(key, ops);
+        return ops;
+    }
+
+    /**
+     * The best CPU backend: "vector" when its probe passes, else "scalar"; the same instance on every call.
+     * This is what a device backend falls back to (the {@link io.enhancedrl.api.Ranker} answers on it when
+     * the device fails). It ignores {@value #PROPERTY}, which names the primary backend.
+     */
+    public static synchronized KernelOps bestCpu() {
+        KernelOps cached = SELECTED.get(CPU_KEY);
+        if (cached != null) {
+            return cached;
+        }
+        VectorBackend vector = new VectorBackend();
+        BackendProvider.Availability a = probe(vector);
+        KernelOps ops;
+        if (a.available()) {
+            ops = vector.create();
+        } else {
+            LOG.log(Level.INFO, "CPU fallback backend vector skipped: {0}", a.describe());
+            ops = new ScalarBackend().create();
+        }
+        LOG.log(Level.INFO, "CPU fallback backend: {0}", ops.name());
+        SELECTED.put(CPU_KEY, ops);
         return ops;
     }
 

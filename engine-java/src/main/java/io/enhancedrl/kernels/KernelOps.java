@@ -23,6 +23,16 @@ public interface KernelOps {
     String name();
 
     /**
+     * Whether this backend runs on a device that can fail at run time: then any op may throw a
+     * {@link BackendFailureException} (and leave its output arrays partly written). The CPU backends never
+     * do and return false. Callers use it to pay for fault handling only where faults can happen: the
+     * {@link io.enhancedrl.api.Ranker} keeps a CPU fallback, the learner snapshots its state before a step.
+     */
+    default boolean isDevice() {
+        return false;
+    }
+
+    /**
      * Linear layer with fused bias and activation over a batch of n rows:
      * {@code y[i][o] = act( sum_k x[i][k] * w[k][o] + bias[i / rowsPerBias][o] )}.
      *

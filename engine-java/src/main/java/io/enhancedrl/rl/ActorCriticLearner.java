@@ -1,6 +1,7 @@
 package io.enhancedrl.rl;
 
 import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.model.Adam;
 import io.enhancedrl.model.EnsembleWorkspace;
@@ -19,7 +20,15 @@ import io.enhancedrl.model.fusion.FusionSpace;
  * <p>It works on {@link UnitBatch}es, so the same code trains the per-pair EnhancedRL policy and the
  * per-request user-level baseline; only the encoding of logged steps into units differs.
  *
- * <p>Not thread-safe: one learner per training thread. A gradient step allocates nothing.
+ * <p>Not thread-safe: one learner per training thread. A gradient step allocates nothing (on a device backend,
+ * after the first step, which allocates the snapshot below).
+ *
+ * <p>Device faults: on a backend that can fail at run time ({@link KernelOps#isDevice()}) {@link #update}
+ * first copies what it will change (actor and critic parameters, optimiser moments and step counters) and,
+ * when an op throws a {@link BackendFailureException}, puts it all back and throws a
+ * {@link TrainingStepException} naming the update, phase, op, shapes and device status: a step is never
+ * half applied. The copy costs about 3x the parameter count in floats of memory and one pass over them per
+ * update; CPU backends never fail this way and skip it.
  */
 public final class ActorCriticLearner {
 
@@ -60,6 +69,11 @@ public final class ActorCriticLearner {
     private final double[] stepSq;     // [maxTransitions] ... and of its squares
     private final int[] stepCount;     // [maxTransitions] ... and their number
     private FusionSpace fusion;        // advantage push: the action -> fused score map
+    private String phase = "";         // where update() is, for the message of a device fault
+    private float[] savedActor;        // snapshot of the state update() changes (device backends only)
+    private float[] savedCritics;
+    private float[] savedActorMoments;
+    private float[] savedCriticMoments;
 
     /**
      * @param stateWidth columns of a state row
@@ -179,15 +193,62 @@ public final class ActorCriticLearner {
         this.nextListSelector = selector;
     }
 
-    /** One critic step then one actor step then the Polyak update of both targets. */
+    /**
+     * One critic step then one actor step then the Polyak update of both targets.
+     *
+     * @throws TrainingStepException when a device backend fails; the learner is then as before the call
+     */
     public UpdateStats update(UnitBatch b) {
         checkBatch(b);
+        if (!ops.isDevice()) {
+            return applyUpdate(b);
+        }
+        int actorSteps = actorOpt.stepCount();
+        int criticSteps = criticOpt.stepCount();
+        saveState();
+        try {
+            return applyUpdate(b);
+        } catch (RuntimeException e) {
+            restoreState(actorSteps, criticSteps);
+            if (e instanceof BackendFailureException f) {
+                throw new TrainingStepException(criticSteps + 1L, phase, f);
+            }
+            throw e;
+        }
+    }
+
+    private UpdateStats applyUpdate(UnitBatch b) {
+        phase = "critic targets";
         double meanPhi = computeTargets(b);
+        phase = "critic step";
         double td = criticStep(b, true);
+        phase = "actor step";
         double[] actorParts = actorStep(b, true);
+        // Plain Java from here on: nothing below can fail on the device, so the targets need no snapshot.
+        phase = "target update";
         actorTarget.polyakUpdate(actor, (float) cfg.tau());
         criticsTarget.polyakUpdate(critics, (float) cfg.tau());
         return new UpdateStats(td, actorParts[0], actorParts[1], actorParts[2], actorParts[3], meanPhi);
+    }
+
+    private void saveState() {
+        if (savedActor == null) {
+            savedActor = new float[actor.params().length];
+            savedCritics = new float[critics.params().length];
+            savedActorMoments = new float[actorOpt.moments().length];
+            savedCriticMoments = new float[criticOpt.moments().length];
+        }
+        System.arraycopy(actor.params(), 0, savedActor, 0, savedActor.length);
+        System.arraycopy(critics.params(), 0, savedCritics, 0, savedCritics.length);
+        System.arraycopy(actorOpt.moments(), 0, savedActorMoments, 0, savedActorMoments.length);
+        System.arraycopy(criticOpt.moments(), 0, savedCriticMoments, 0, savedCriticMoments.length);
+    }
+
+    private void restoreState(int actorSteps, int criticSteps) {
+        System.arraycopy(savedActor, 0, actor.params(), 0, savedActor.length);
+        System.arraycopy(savedCritics, 0, critics.params(), 0, savedCritics.length);
+        actorOpt.restore(savedActorMoments, actorSteps);
+        criticOpt.restore(savedCriticMoments, criticSteps);
     }
 
     /** The critics' weighted mean squared TD error on a batch, without changing anything. */

@@ -1,6 +1,7 @@
 package io.enhancedrl.bindings.cuda;
 
 import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.KernelOps;
 
 import java.util.ArrayList;
@@ -14,6 +15,11 @@ import java.util.List;
  * and synchronises, so the semantics are exactly those of {@link io.enhancedrl.kernels.cpu.ScalarKernelOps}
  * (up to FP32 summation order). This is the correct-first path: a round trip per call costs transfer and
  * launch latency; keeping whole training steps on the device is the job of a device-resident model.
+ *
+ * <p>Faults: a failed driver call inside an op ({@link CudaException}) is thrown as the engine's
+ * {@link BackendFailureException} naming the op and its shapes, with the CudaException (call, status,
+ * arguments) as its cause, so that the serving and training code can react to device faults without knowing
+ * this module. The caller's output arrays may then be partly written.
  *
  * <p>Threads: every thread gets its own stream and staging buffers (created on its first call, after
  * binding the primary context to it once); the buffers grow and are reused, so steady-state calls allocate
@@ -48,6 +54,18 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     @Override
     public String name() {
         return "cuda";
+    }
+
+    /** A GPU can fail at run time: every op may throw {@link BackendFailureException}. */
+    @Override
+    public boolean isDevice() {
+        return true;
+    }
+
+    /** The engine-level failure for a driver error inside {@code op} (built only on the failure path). */
+    private BackendFailureException failure(String op, String shapes, CudaException e) {
+        return new BackendFailureException(name(), context.deviceName() + ", ordinal " + context.ordinal(), op, shapes,
+                e.call(), e.statusName(), e.status(), e);
     }
 
     public CudaContext context() {
@@ -105,6 +123,16 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     @Override
     public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] bias,
                               int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+        try {
+            linearForwardOnDevice(n, in, out, x, xOff, w, wOff, bias, biasOff, rowsPerBias, act, y, yOff);
+        } catch (CudaException e) {
+            throw failure("linearForward", "n=" + n + ", in=" + in + ", out=" + out + ", rowsPerBias="
+                    + (bias == null ? "no bias" : rowsPerBias) + ", act=" + act, e);
+        }
+    }
+
+    private void linearForwardOnDevice(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] bias,
+                                       int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
         if (n == 0 || out == 0) {
             return;
         }
@@ -127,6 +155,18 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
 
     @Override
     public void linearBackward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
+                               float[] dy, int dyOff, Activation act, float[] dx, int dxOff, float[] dw, int dwOff,
+                               float[] db, int dbOff, boolean accumulate) {
+        try {
+            linearBackwardOnDevice(n, in, out, x, xOff, w, wOff, y, yOff, dy, dyOff, act, dx, dxOff, dw, dwOff, db, dbOff,
+                    accumulate);
+        } catch (CudaException e) {
+            throw failure("linearBackward", "n=" + n + ", in=" + in + ", out=" + out + ", act=" + act + ", dx "
+                    + (dx != null) + ", db " + (db != null) + ", accumulate " + accumulate, e);
+        }
+    }
+
+    private void linearBackwardOnDevice(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                                float[] dy, int dyOff, Activation act, float[] dx, int dxOff, float[] dw, int dwOff,
                                float[] db, int dbOff, boolean accumulate) {
         if (in == 0 || out == 0) {
@@ -179,6 +219,15 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     @Override
     public void adamUpdate(int len, float[] params, int pOff, float[] grads, int gOff, float[] m, int mOff,
                            float[] v, int vOff, float lr, float beta1, float beta2, float eps, int step) {
+        try {
+            adamUpdateOnDevice(len, params, pOff, grads, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, step);
+        } catch (CudaException e) {
+            throw failure("adamUpdate", "len=" + len + ", step=" + step, e);
+        }
+    }
+
+    private void adamUpdateOnDevice(int len, float[] params, int pOff, float[] grads, int gOff, float[] m, int mOff,
+                           float[] v, int vOff, float lr, float beta1, float beta2, float eps, int step) {
         if (len == 0) {
             return;
         }
@@ -201,6 +250,15 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     @Override
     public void fusionScore(int n, int k, float[] p, int pOff, float[] power, int powOff, float[] bias, int biasOff,
                             float[] score, int scoreOff) {
+        try {
+            fusionScoreOnDevice(n, k, p, pOff, power, powOff, bias, biasOff, score, scoreOff);
+        } catch (CudaException e) {
+            throw failure("fusionScore", "n=" + n + ", k=" + k, e);
+        }
+    }
+
+    private void fusionScoreOnDevice(int n, int k, float[] p, int pOff, float[] power, int powOff, float[] bias, int biasOff,
+                            float[] score, int scoreOff) {
         if (n == 0) {
             return;
         }
@@ -219,6 +277,14 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
 
     @Override
     public void topK(int n, float[] scores, int scoreOff, long[] ids, int idsOff, int k, int[] outIdx, int outOff) {
+        try {
+            topKOnDevice(n, scores, scoreOff, ids, idsOff, k, outIdx, outOff);
+        } catch (CudaException e) {
+            throw failure("topK", "n=" + n + ", k=" + k, e);
+        }
+    }
+
+    private void topKOnDevice(int n, float[] scores, int scoreOff, long[] ids, int idsOff, int k, int[] outIdx, int outOff) {
         if (k == 0) {
             return;
         }

@@ -41,9 +41,23 @@ final class StagingArea implements AutoCloseable {
         device[s] = null;
         host[s] = null;
         String label = operand + " of " + thread;
-        device[s] = new DeviceBuffer(context, capacity, label);
-        host[s] = new PinnedBuffer(context, capacity, label);
-        return device[s];
+        // Publish the pair only when both allocations succeeded: a device fault (e.g. out of memory) on the
+        // pinned twin must not leave a device buffer without host memory for the next call to trip over.
+        DeviceBuffer d2 = new DeviceBuffer(context, capacity, label);
+        PinnedBuffer h2;
+        try {
+            h2 = new PinnedBuffer(context, capacity, label);
+        } catch (RuntimeException e) {
+            try {
+                d2.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        device[s] = d2;
+        host[s] = h2;
+        return d2;
     }
 
     DeviceBuffer device(int s) {

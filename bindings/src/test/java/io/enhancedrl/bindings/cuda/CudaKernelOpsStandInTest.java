@@ -2,6 +2,7 @@ package io.enhancedrl.bindings.cuda;
 
 import io.enhancedrl.testing.Tolerance;
 import io.enhancedrl.kernels.Activation;
+import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,29 +184,58 @@ class CudaKernelOpsStandInTest {
     }
 
     @Test
-    void launchAndAsyncFaultsBecomeCudaExceptionsWithContext() {
+    void launchAndAsyncFaultsBecomeBackendFailuresWithTheOpShapesAndTheCudaCall() {
         float[] x = random(6, -1, 1), w = random(6, -1, 1);
         driver.failNext("launchKernel", 701);
-        CudaException e = assertThrows(CudaException.class,
+        BackendFailureException f = assertThrows(BackendFailureException.class,
                 () -> ops.linearForward(2, 3, 2, x, 0, w, 0, null, 0, 2, Activation.RELU, new float[4], 0));
+        assertEquals("linearForward", f.op());
+        assertEquals("n=2, in=3, out=2, rowsPerBias=no bias, act=RELU", f.shapes());
+        assertEquals("cuda", f.backend());
+        assertEquals("Simulated GPU 0, ordinal 0", f.device());
+        assertEquals("cuLaunchKernel", f.call());
+        assertEquals("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", f.statusName());
+        assertEquals(701, f.status());
+        CudaException e = assertInstanceOf(CudaException.class, f.getCause());
         assertEquals("cuLaunchKernel", e.call());
         assertEquals("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", e.statusName());
         assertTrue(e.getMessage().contains("erl_linear_forward_f32 grid (1, 1, 1) block (256, 1, 1)"), e.getMessage());
         assertTrue(e.getMessage().contains("(1, 2, 3, 2, dev#"), e.getMessage());
+        // One line says it all: backend, device, op, shapes, call, status and the launch's arguments.
+        assertTrue(f.getMessage().startsWith("cuda backend (Simulated GPU 0, ordinal 0) failed in linearForward(n=2,"
+                + " in=3, out=2, rowsPerBias=no bias, act=RELU): cuLaunchKernel returned"
+                + " CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (701) [erl_linear_forward_f32 grid (1, 1, 1)"), f.getMessage());
 
         driver.failNext("streamSynchronize", 700);
-        e = assertThrows(CudaException.class, () -> ops.fusionScore(1, 1, new float[]{0.5f}, 0, new float[]{1}, 0,
-                new float[]{0.1f}, 0, new float[1], 0));
-        assertEquals("cuStreamSynchronize", e.call());
-        assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS (700)"), e.getMessage());
+        f = assertThrows(BackendFailureException.class, () -> ops.fusionScore(1, 1, new float[]{0.5f}, 0,
+                new float[]{1}, 0, new float[]{0.1f}, 0, new float[1], 0));
+        assertEquals("cuStreamSynchronize", f.call());
+        assertTrue(f.getMessage().contains("fusionScore(n=1, k=1): cuStreamSynchronize returned"
+                + " CUDA_ERROR_ILLEGAL_ADDRESS (700)"), f.getMessage());
 
         driver.failNext("memAlloc", 2);
         float[] big = new float[100_000];
-        e = assertThrows(CudaException.class, () -> ops.adamUpdate(big.length, big, 0, big.clone(), 0, big.clone(), 0,
-                big.clone(), 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 1));
-        assertEquals("CUDA_ERROR_OUT_OF_MEMORY", e.statusName());
-        assertTrue(e.getMessage().contains("cuMemAlloc failed") && e.getMessage().contains("bytes=400128")
-                && e.getMessage().contains("params of"), e.getMessage());
+        f = assertThrows(BackendFailureException.class, () -> ops.adamUpdate(big.length, big, 0, big.clone(), 0,
+                big.clone(), 0, big.clone(), 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 1));
+        assertEquals("CUDA_ERROR_OUT_OF_MEMORY", f.statusName());
+        assertTrue(f.getMessage().contains("adamUpdate(len=100000, step=1): cuMemAlloc returned"
+                + " CUDA_ERROR_OUT_OF_MEMORY (2)") && f.getMessage().contains("bytes=400128")
+                && f.getMessage().contains("params of"), f.getMessage());
+    }
+
+    @Test
+    void aFailedPinnedAllocationLeavesTheStagingAreaUsable() {
+        float[] x = random(64 * 33, -1, 1), w = random(33 * 7, -1, 1), y = new float[64 * 7], yRef = new float[64 * 7];
+        driver.failNext("memHostAlloc", 2);
+        assertThrows(BackendFailureException.class,
+                () -> ops.linearForward(64, 33, 7, x, 0, w, 0, null, 0, 64, Activation.RELU, y, 0));
+        // The device buffer allocated before the failed pinned one was freed, not left without its host twin.
+        ops.linearForward(64, 33, 7, x, 0, w, 0, null, 0, 64, Activation.RELU, y, 0);
+        ref.linearForward(64, 33, 7, x, 0, w, 0, null, 0, 64, Activation.RELU, yRef, 0);
+        Tolerance.FP32.forReduction(33).assertClose("y after the fault", yRef, y);
+        ops.close();
+        assertEquals(0, driver.liveAllocations());
+        assertEquals(0, driver.liveHost);
     }
 
     @Test

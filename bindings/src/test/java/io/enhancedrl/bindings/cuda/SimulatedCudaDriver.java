@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
  * A Java stand-in for the CUDA driver: device memory is heap byte buffers, streams run everything at once
  * (so an asynchronous copy is done when it returns), kernels are Java "emulators" registered by name.
- * It records every call, and {@link #failNext} makes the next call of a given name return an error code.
+ * It records every call and injects faults: {@link #failNext} makes the next call of a given name return an
+ * error code, {@link #failAfter} the call after some more of that name, {@link #failRandomly} each call of a
+ * name with a probability (from a seed); {@link #injectedFaults()} counts what was injected.
  */
 final class SimulatedCudaDriver implements CudaDriver {
 
@@ -25,6 +28,12 @@ final class SimulatedCudaDriver implements CudaDriver {
     private final Map<Long, ByteBuffer> memory = new HashMap<>();
     private final Map<Long, String> functions = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    private final Map<String, int[]> countdowns = new HashMap<>(); // call -> {calls to let through, status}
+    private SplittableRandom faultRandom;
+    private String randomCall;
+    private int randomStatus;
+    private double randomProbability;
+    private long injected;
     private long next = 1;
     int devices = 1;
     int liveStreams;
@@ -35,9 +44,42 @@ final class SimulatedCudaDriver implements CudaDriver {
         failures.put(call, status);
     }
 
+    /** The call named {@code call} after the next {@code skip} successful ones returns {@code status}. */
+    synchronized void failAfter(String call, int skip, int status) {
+        countdowns.put(call, new int[]{skip, status});
+    }
+
+    /** From now on each call named {@code call} returns {@code status} with the given probability. */
+    synchronized void failRandomly(String call, int status, double probability, long seed) {
+        faultRandom = new SplittableRandom(seed);
+        randomCall = call;
+        randomStatus = status;
+        randomProbability = probability;
+    }
+
+    synchronized void stopRandomFaults() {
+        randomCall = null;
+    }
+
+    /** How many calls returned an injected error so far. */
+    synchronized long injectedFaults() {
+        return injected;
+    }
+
     private synchronized int enter(String call) {
         calls.add(call);
         Integer s = failures.remove(call);
+        int[] countdown = s == null ? countdowns.get(call) : null;
+        if (countdown != null && countdown[0]-- == 0) {
+            countdowns.remove(call);
+            s = countdown[1];
+        }
+        if (s == null && call.equals(randomCall) && faultRandom.nextDouble() < randomProbability) {
+            s = randomStatus;
+        }
+        if (s != null) {
+            injected++;
+        }
         return s == null ? SUCCESS : s;
     }
 
@@ -229,6 +271,7 @@ final class SimulatedCudaDriver implements CudaDriver {
             case 100 -> "CUDA_ERROR_NO_DEVICE";
             case 700 -> "CUDA_ERROR_ILLEGAL_ADDRESS";
             case 701 -> "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
+            case 719 -> "CUDA_ERROR_LAUNCH_FAILED";
             default -> "CUresult " + status;
         };
     }
