@@ -25,12 +25,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains an EnhancedRL policy (per-pair actor) offline on logged data (Parquet, e.g. from",
-                "`simulate --out`) and saves it as a policy model file (safetensors) that `evaluate` and `rank` load.",
-                "With --checkpoint-dir, training is crash-safe: a checkpoint (all networks, optimizer and sampler state)",
-                "is written atomically every --checkpoint-every updates, the last two are kept, and running the same",
-                "command again resumes from the newest one automatically and ends with the same policy, bit for bit,",
-                "as an uninterrupted run. A checkpoint of a different run (other data, config or seed) is refused."})
+        description = {"Trains an EnhancedRL policy (per-pair actor) offline on logged data",
+                "(Parquet, e.g. from `simulate --out`) and saves it as a policy model file",
+                "(safetensors) that `evaluate` and `rank` load.",
+                "With --checkpoint-dir, training is crash-safe: every --checkpoint-every",
+                "updates a checkpoint (all networks, optimizer and sampler state) is written",
+                "atomically, the last two are kept, and running the same command again",
+                "resumes from the newest one automatically, ending with the same policy, bit",
+                "for bit, as an uninterrupted run. A checkpoint of a different run (other",
+                "data, config or seed) is refused."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "Logged data: a Parquet file or a folder of part files.")
