@@ -53,7 +53,7 @@ public final class Collector {
                                     long explorationSeed, StepSink sink, LongConsumer progress) {
         BoxExploration explore = new BoxExploration(behaviour, cfg.beta(), cfg.explorePerPair(), explorationSeed);
         SimulationRun run = sim.start(Math.min(batchSize, sessions), sessions, userSeed);
-        StepRecordBuilder builder = new StepRecordBuilder(cfg, explorationSeed ^ 0x2545F4914F6CDD1DL);
+        StepRecordBuilder builder = new StepRecordBuilder(cfg, recordSeed(explorationSeed));
         SimConfig sc = sim.config();
         DataLayout layout = layoutOf(sc);
         LoggedStep step = LoggedStep.allocate(layout, sc.candidatesPerRequest());
@@ -84,6 +84,15 @@ public final class Collector {
             }
         }
         return out;
+    }
+
+    /**
+     * The seed of the {@link StepRecordBuilder} of a collection with this exploration seed: reloading the
+     * collection's logged steps with it ({@link LoggedData#load}) gives the same records (same sampled
+     * unshown candidates), which is how a resumed run gets back its data without collecting again.
+     */
+    public static long recordSeed(long explorationSeed) {
+        return explorationSeed ^ 0x2545F4914F6CDD1DL;
     }
 
     /** Copies row r of a step into the logged-step holder (sized for the layout and C). */
