@@ -15,10 +15,9 @@ final class CheckpointFixtures {
 
     /** Small networks, 2 critics per group, small batches: a few hundred updates take about a second. */
     static RlConfig smallConfig() {
-        RlConfig d = RlConfig.defaults();
-        return new RlConfig(d.gamma(), d.beta(), d.explorePerPair(), d.kappa(), d.kappaD(), d.lambda(), d.eta(),
-                d.groupWeights(), 2, List.of(16), List.of(16), 1e-3, 1e-3, 48, d.tau(), d.criticMode(),
-                d.listSumNext(), 2, d.actorOnShownOnly(), 3, 12, 40, d.pairNextTopL(), d.relativePairTargets());
+        return RlConfig.defaults().withCriticMembers(2).with("actorHidden", List.of(16))
+                .with("criticHidden", List.of(16)).with("criticLr", 1e-3).with("actorLr", 1e-3).with("batchPairs", 48)
+                .with("unshownPerShown", 2).withBudget(3, 12, 40);
     }
 
     static Simulator simulator() {
