@@ -127,8 +127,21 @@ public record RlConfig(
     /** Loads a config; keys missing from the file keep their defaults. */
     public static RlConfig load(Path file) throws IOException {
         try {
+            return fromJson(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("RL config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A config from JSON text (what {@link #toJson} writes); keys missing keep their defaults.
+     *
+     * @throws IllegalArgumentException not a JSON object, an unknown key or a bad value
+     */
+    public static RlConfig fromJson(String json) {
+        try {
             var base = JSON.valueToTree(defaults());
-            var given = JSON.readTree(file.toFile());
+            var given = JSON.readTree(json);
             if (given == null || !given.isObject()) {
                 throw new IllegalArgumentException("expected a JSON object");
             }
@@ -141,8 +154,8 @@ public record RlConfig(
                 ((com.fasterxml.jackson.databind.node.ObjectNode) base).set(e.getKey(), e.getValue());
             }
             return JSON.treeToValue(base, RlConfig.class);
-        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("RL config " + file + ": " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
