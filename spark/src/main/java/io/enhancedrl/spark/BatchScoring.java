@@ -41,8 +41,11 @@ public final class BatchScoring {
     public static Dataset<Row> score(SparkSession spark, Dataset<Row> steps, Path model, String backend)
             throws IOException {
         ShippedPolicy shipped = ship(spark, model, backend);
-        StructType in = steps.schema();
-        return steps.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> scorePartition(shipped, in, rows),
+        // only the columns a ranking reads: Spark then decodes (and boxes) about half of each row
+        Dataset<Row> needed = steps.select(StepRows.SCORING_COLUMNS[0],
+                java.util.Arrays.copyOfRange(StepRows.SCORING_COLUMNS, 1, StepRows.SCORING_COLUMNS.length));
+        StructType in = needed.schema();
+        return needed.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> scorePartition(shipped, in, rows),
                 Encoders.row(SCHEMA));
     }
 
@@ -56,7 +59,7 @@ public final class BatchScoring {
 
     private static Iterator<Row> scorePartition(ShippedPolicy shipped, StructType in, Iterator<Row> rows) {
         Ranker ranker = ExecutorEngines.policy(shipped).ranker();
-        StepRows reader = new StepRows(in);
+        StepRows reader = new StepRows(in, true);
         LoggedStep step = new LoggedStep();
         RankRequest request = new RankRequest();
         RankResult result = new RankResult();
@@ -68,7 +71,7 @@ public final class BatchScoring {
 
             @Override
             public Row next() {
-                reader.read(rows.next(), step);
+                reader.readForScoring(rows.next(), step);
                 scoreStep(ranker, step, request, result);
                 return RowFactory.create(step.sessionId, step.stepIndex, result.ids(),
                         result.scores());

@@ -30,7 +30,19 @@ public final class StepRows implements Serializable {
     private final int rewards;
     private final int done;
 
+    /** The columns batch scoring reads; scoring selects only these, so Spark decodes no others. */
+    public static final String[] SCORING_COLUMNS = {"session_id", "step_index", "user_features", "context_features",
+            "candidates", "item_ids", "item_features", "mtl_scores"};
+
+    /** Reads every column of the format (a missing one is an error). */
     public StepRows(StructType schema) {
+        this(schema, false);
+    }
+
+    /**
+     * @param scoringOnly only the {@link #SCORING_COLUMNS} are required; use {@link #readForScoring}
+     */
+    public StepRows(StructType schema, boolean scoringOnly) {
         sessionId = index(schema, "session_id");
         stepIndex = index(schema, "step_index");
         user = index(schema, "user_features");
@@ -39,12 +51,25 @@ public final class StepRows implements Serializable {
         itemIds = index(schema, "item_ids");
         items = index(schema, "item_features");
         mtl = index(schema, "mtl_scores");
-        actions = index(schema, "actions");
-        centres = index(schema, "box_centres");
-        shown = index(schema, "shown");
-        behaviours = index(schema, "behaviours");
-        rewards = index(schema, "rewards");
-        done = index(schema, "done");
+        actions = scoringOnly ? -1 : index(schema, "actions");
+        centres = scoringOnly ? -1 : index(schema, "box_centres");
+        shown = scoringOnly ? -1 : index(schema, "shown");
+        behaviours = scoringOnly ? -1 : index(schema, "behaviours");
+        rewards = scoringOnly ? -1 : index(schema, "rewards");
+        done = scoringOnly ? -1 : index(schema, "done");
+    }
+
+    /** Copies the {@link #SCORING_COLUMNS} of a row into the holder; its other fields are left as they were. */
+    public LoggedStep readForScoring(Row row, LoggedStep into) {
+        into.sessionId = row.getLong(nonNull(row, sessionId));
+        into.stepIndex = row.getInt(nonNull(row, stepIndex));
+        into.userFeatures = floats(row, user, into.userFeatures);
+        into.contextFeatures = floats(row, context, into.contextFeatures);
+        into.candidates = row.getInt(nonNull(row, candidates));
+        into.itemIds = longs(row, itemIds, into.itemIds);
+        into.itemFeatures = floats(row, items, into.itemFeatures);
+        into.mtlScores = floats(row, mtl, into.mtlScores);
+        return into;
     }
 
     private static int index(StructType schema, String name) {
@@ -59,6 +84,9 @@ public final class StepRows implements Serializable {
 
     /** Copies a row into the holder (arrays reallocated only when a length changes). */
     public LoggedStep read(Row row, LoggedStep into) {
+        if (done < 0) {
+            throw new IllegalStateException("read: this StepRows was built for scoring only; use readForScoring");
+        }
         into.sessionId = row.getLong(nonNull(row, sessionId));
         into.stepIndex = row.getInt(nonNull(row, stepIndex));
         into.userFeatures = floats(row, user, into.userFeatures);
