@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noAblation;
 
     @Option(names = "--methods", split = ",", defaultValue = "fixed,cem,user,enhanced",
-            description = "Methods to run, from fixed, cem, user, enhanced, enhanced-absolute, enhanced-push"
+            description = "Methods to run, from fixed, cem, user, enhanced, enhanced-absolute, enhanced-gradient"
                     + " (default: ${DEFAULT-VALUE}).")
     java.util.Set<String> methods;
 

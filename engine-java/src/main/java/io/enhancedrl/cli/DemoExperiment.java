@@ -83,10 +83,10 @@ public final class DemoExperiment {
 
     /** The method names {@link #run(SimConfig, String, boolean, java.util.Set)} knows. */
     public static final List<String> METHODS = List.of("fixed", "cem", "user", "enhanced", "enhanced-absolute",
-            "enhanced-push");
+            "enhanced-gradient");
 
     /**
-     * Runs the named methods (from {@link #METHODS}; with includeVariants also the absolute-target, advantage-push
+     * Runs the named methods (from {@link #METHODS}; with includeVariants also the absolute-target, critic-gradient
      * and list-sum variants).
      */
     public List<MethodResult> run(SimConfig cfg, String label, boolean includeVariants, java.util.Set<String> methods) {
@@ -118,13 +118,13 @@ public final class DemoExperiment {
             results.add(trainAndEvaluate(label, "EnhancedRL (spec's absolute pair targets)", Encoding.PAIR,
                     rlConfig.withRelativePairTargets(false), sim, eval, production, t0, offline));
         }
-        if (includeVariants || methods.contains("enhanced-push")) {
-            results.add(trainAndEvaluate(label, "EnhancedRL (advantage push actor)", Encoding.PAIR,
-                    rlConfig.withActorAdvantagePush(true), sim, eval, production, t0, offline));
+        if (includeVariants || methods.contains("enhanced-gradient")) {
+            results.add(trainAndEvaluate(label, "EnhancedRL (spec's critic-gradient actor)", Encoding.PAIR,
+                    rlConfig.withActorAdvantagePush(false), sim, eval, production, t0, offline));
         }
         if (includeVariants) {
             results.add(trainAndEvaluate(label, "EnhancedRL (list-sum critic)", Encoding.PAIR,
-                    rlConfig.withCriticMode(CriticMode.LIST_SUM), sim, eval, production, t0, offline));
+                    rlConfig.withCriticMode(CriticMode.LIST_SUM).withActorAdvantagePush(false), sim, eval, production, t0, offline));
         }
         return results;
     }

@@ -5,6 +5,7 @@ import io.enhancedrl.data.LoggedDataset;
 import io.enhancedrl.data.LoggedStep;
 import io.enhancedrl.eval.MetricSummary;
 import io.enhancedrl.eval.OfflineGauc;
+import io.enhancedrl.eval.OfflineMetrics;
 import io.enhancedrl.eval.OnlineEvaluator;
 import io.enhancedrl.kernels.Backends;
 import io.enhancedrl.kernels.KernelOps;
@@ -62,9 +63,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             OfflineGauc gauc = new OfflineGauc(ds.layout().itemWidth(), ds.layout().tasks(), Tasks.VALID_PLAY);
             int nb = ds.layout().behaviours();
             ds.forEach((LoggedStep s) -> gauc.add(s, nb));
-            double g = gauc.evaluate(PolicyActions.pairActor(policy.actor(), ops, ds.layout().listLength()),
+            OfflineMetrics m = gauc.metrics(PolicyActions.pairActor(policy.actor(), ops, ds.layout().listLength()),
                     policy.fusion(), ops);
-            System.out.printf("%-28s %.4f (%d logged steps)%n", "offline MTF-GAUC", g, gauc.size());
+            System.out.printf("%-28s %.4f (%d logged steps)%n", "offline MTF-GAUC", m.gauc(), gauc.size());
+            System.out.println("offline metrics: " + m);
         }
         return 0;
     }

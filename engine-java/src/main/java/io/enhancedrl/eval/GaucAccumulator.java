@@ -23,10 +23,7 @@ public final class GaucAccumulator {
     private Integer[] order = new Integer[64];
     private int size;
 
-    private double weightedAucSum;
-    private long countedSamples;
-    private long users;
-    private long skipped;
+    private GaucPartial total = GaucPartial.EMPTY;
 
     public void add(float score, boolean validConsumption, float instantReward) {
         if (!Float.isFinite(score) || !Float.isFinite(instantReward)) {
@@ -49,14 +46,7 @@ public final class GaucAccumulator {
         if (size == 0) {
             return;
         }
-        double auc = userAuc();
-        if (Double.isNaN(auc)) {
-            skipped++;
-        } else {
-            weightedAucSum += auc * size;
-            countedSamples += size;
-            users++;
-        }
+        total = total.merge(GaucPartial.ofUser(userAuc(), size));
         size = 0;
     }
 
@@ -103,14 +93,19 @@ public final class GaucAccumulator {
 
     /** The sample-weighted mean AUC over users with both classes; NaN when there are none. */
     public double gauc() {
-        return countedSamples == 0 ? Double.NaN : weightedAucSum / countedSamples;
+        return total.gauc();
     }
 
     public long users() {
-        return users;
+        return total.users();
     }
 
     public long skippedUsers() {
-        return skipped;
+        return total.skippedUsers();
+    }
+
+    /** The users ended so far as a mergeable partial (exact sums: see {@link GaucPartial}). */
+    public GaucPartial partial() {
+        return total;
     }
 }

@@ -4,6 +4,7 @@ import io.enhancedrl.data.LoggedStep;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.model.fusion.FusionSpace;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -115,6 +116,15 @@ public final class OfflineGauc {
 
     /** MTF-GAUC of a policy over the held-out steps (a session's steps must be added in step order). */
     public double evaluate(ActionSource policy, FusionSpace space, KernelOps ops) {
+        return metrics(policy, space, ops).gauc();
+    }
+
+    /**
+     * MTF-GAUC and the data counts of {@link OfflineMetrics} over the held-out steps, user (session) by user
+     * in session-id order; a session's steps must be added in step order. The result does not depend on the
+     * order of the sessions (exact sums), only on each session's own steps.
+     */
+    public OfflineMetrics metrics(ActionSource policy, FusionSpace space, KernelOps ops) {
         GaucAccumulator acc = new GaucAccumulator();
         int aw = 2 * tasks;
         float[] actions = new float[0];
@@ -122,6 +132,9 @@ public final class OfflineGauc {
         float[] bias = new float[0];
         float[] score = new float[0];
         long session = Long.MIN_VALUE;
+        long shown = 0;
+        long valid = 0;
+        BigDecimal reward = BigDecimal.ZERO;
         List<HeldOutStep> bySession = new ArrayList<>(steps);
         bySession.sort(java.util.Comparator.comparingLong(HeldOutStep::sessionId)); // stable: keeps step order
         for (HeldOutStep st : bySession) {
@@ -141,9 +154,12 @@ public final class OfflineGauc {
             ops.fusionScore(l, tasks, st.mtl(), 0, power, 0, bias, 0, score, 0);
             for (int r = 0; r < l; r++) {
                 acc.add(score[r], st.validPlay()[r], st.instantReward()[r]);
+                valid += st.validPlay()[r] ? 1 : 0;
+                reward = reward.add(new BigDecimal(st.instantReward()[r]));
             }
+            shown += l;
         }
         acc.endUser();
-        return acc.gauc();
+        return new OfflineMetrics(acc.partial(), bySession.size(), shown, valid, reward);
     }
 }

@@ -132,7 +132,7 @@ public final class ActorCriticLearner {
         stepCount = new int[maxTransitions];
         if (cfg.actorAdvantagePush() && cfg.criticMode() != CriticMode.PAIR_DECOMPOSED) {
             throw new IllegalArgumentException("actorAdvantagePush: needs criticMode PAIR_DECOMPOSED but was "
-                    + cfg.criticMode());
+                    + cfg.criticMode() + " (set actorAdvantagePush to false for the list-sum critic)");
         }
     }
 

@@ -51,9 +51,30 @@ public final class Collector {
      */
     public List<StepRecord> collect(Simulator sim, FusionPolicy behaviour, int sessions, long userSeed,
                                     long explorationSeed, StepSink sink, LongConsumer progress) {
+        return collect(sim, behaviour, 0, sessions, userSeed, explorationSeed, sink, progress, true);
+    }
+
+    /**
+     * Logs the sessions {@code firstSession .. firstSession + sessions - 1} (users of userSeed) with the explored
+     * behaviour policy into the sink only, keeping no training records. Every logged step is a function of
+     * (world seed, userSeed, explorationSeed, session id) alone, so the union of disjoint ranges collected
+     * anywhere (Spark partitions) holds exactly the steps of one collection over the whole range; only the
+     * order of the steps differs.
+     */
+    public void log(Simulator sim, FusionPolicy behaviour, long firstSession, int sessions, long userSeed,
+                    long explorationSeed, StepSink sink) {
+        if (sink == null) {
+            throw new IllegalArgumentException("log: sink must not be null");
+        }
+        collect(sim, behaviour, firstSession, sessions, userSeed, explorationSeed, sink, null, false);
+    }
+
+    private List<StepRecord> collect(Simulator sim, FusionPolicy behaviour, long firstSession, int sessions,
+                                     long userSeed, long explorationSeed, StepSink sink, LongConsumer progress,
+                                     boolean keepRecords) {
         BoxExploration explore = new BoxExploration(behaviour, cfg.beta(), cfg.explorePerPair(), explorationSeed);
-        SimulationRun run = sim.start(Math.min(batchSize, sessions), sessions, userSeed);
-        StepRecordBuilder builder = new StepRecordBuilder(cfg, recordSeed(explorationSeed));
+        SimulationRun run = sim.start(Math.max(1, Math.min(batchSize, sessions)), firstSession, sessions, userSeed);
+        StepRecordBuilder builder = keepRecords ? new StepRecordBuilder(cfg, recordSeed(explorationSeed)) : null;
         SimConfig sc = sim.config();
         DataLayout layout = layoutOf(sc);
         LoggedStep step = LoggedStep.allocate(layout, sc.candidatesPerRequest());
@@ -73,7 +94,9 @@ public final class Collector {
                         throw new UncheckedIOException(e);
                     }
                 }
-                out.add(builder.add(step, layout.itemWidth(), layout.tasks()));
+                if (builder != null) {
+                    out.add(builder.add(step, layout.itemWidth(), layout.tasks()));
+                }
             }
             if (progress != null) {
                 long finished = run.outcomes().size();

@@ -45,7 +45,8 @@ import java.util.List;
  *                     shown pair has the same 1/l share of the future). The spec's absolute targets make being
  *                     shown worth more than not being shown for every item, so the actor raises every item's
  *                     score alike (measured: docs/experiments.md); relative targets carry the competition.
- * @param actorAdvantagePush [ours] in pair-decomposed mode, replace the actor's critic-gradient objective by a
+ * @param actorAdvantagePush [ours, default] in pair-decomposed mode, replace the actor's critic-gradient objective
+ *                     (the spec's; false) by a
  *                     ranking push: the critics learn the value of a pair *when shown* (unshown pairs carry no
  *                     critic loss), each pair's pessimistic value (group-weighted ensemble mean minus lambda std,
  *                     at the logged action) is standardised among the pairs of its step and clipped to [-1, 1],
@@ -112,7 +113,7 @@ public record RlConfig(
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 10,
                 List.of(64, 32), List.of(64, 32), 3e-4, 1e-4, 256, 0.005,
                 CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false,
-                5, 1500, 1500, true, true, false);
+                5, 1500, 1500, true, true, true);
     }
 
     private static void check(String name, double v, double lo, double hi) {
@@ -137,6 +138,19 @@ public record RlConfig(
             return overlay(defaults(), JSON.readTree(file.toFile()));
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("RL config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A config from JSON text (what {@link #toJson} writes); keys missing keep their defaults.
+     *
+     * @throws IllegalArgumentException not a JSON object, an unknown key or a bad value
+     */
+    public static RlConfig fromJson(String json) {
+        try {
+            return overlay(defaults(), JSON.readTree(json));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

@@ -37,6 +37,8 @@ public final class SimulationRun {
     private final int dc;
     private final int di;
     private final int totalSessions;
+    private final long firstSession;
+    private final long endSession;
     private final long userSeed;
     private final int recentCapacity;
     private final SessionState[] slots;
@@ -47,17 +49,21 @@ public final class SimulationRun {
     private final float[] slatePenalty;
     private final int[] slateCats;
     private final List<SessionOutcome> outcomes = new ArrayList<>();
-    private int nextSession;
+    private long nextSession;
     private long steps;
     private long requests;
 
-    SimulationRun(Simulator sim, Catalogue cat, UserPopulation users, int batchSize, int totalSessions, long userSeed) {
+    SimulationRun(Simulator sim, Catalogue cat, UserPopulation users, int batchSize, long firstSession, int totalSessions,
+                  long userSeed) {
         this.sim = sim;
         this.cfg = sim.config();
         this.cat = cat;
         this.users = users;
         this.batch = batchSize;
         this.totalSessions = totalSessions;
+        this.firstSession = firstSession;
+        this.endSession = firstSession + totalSessions;
+        this.nextSession = firstSession;
         this.userSeed = userSeed;
         this.c = cfg.candidatesPerRequest();
         this.l = cfg.listLength();
@@ -78,7 +84,7 @@ public final class SimulationRun {
         this.slateCats = new int[l];
         for (int s = 0; s < batchSize; s++) {
             slots[s] = new SessionState(h, recentCapacity);
-            if (nextSession < totalSessions) {
+            if (nextSession < endSession) {
                 users.begin(slots[s], userSeed, nextSession++);
             }
         }
@@ -158,7 +164,7 @@ public final class SimulationRun {
             if (result.done[r]) {
                 outcomes.add(new SessionOutcome(s.sessionId, s.validConsumption, s.watchSeconds, s.step, s.interactions,
                         s.discountedReturn, s.totalReward, result.truncated[r]));
-                if (nextSession < totalSessions) {
+                if (nextSession < endSession) {
                     users.begin(s, userSeed, nextSession++);
                 } else {
                     s.active = false;
@@ -189,7 +195,12 @@ public final class SimulationRun {
 
     /** Sessions started so far (finished or active). */
     public int sessionsStarted() {
-        return nextSession;
+        return (int) (nextSession - firstSession);
+    }
+
+    /** The session id (user index) of the run's first session; its sessions are firstSession() + [0, totalSessions). */
+    public long firstSession() {
+        return firstSession;
     }
 
     /** Steps taken (calls of {@link #step}). */

@@ -66,17 +66,34 @@ public final class Simulator {
      * actions taken for it.
      */
     public SimulationRun start(int batchSize, int totalSessions, long userSeed) {
+        return start(batchSize, 0, totalSessions, userSeed);
+    }
+
+    /**
+     * Starts a run of the sessions {@code firstSession .. firstSession + sessions - 1} of the user stream
+     * {@code userSeed}, at most {@code batchSize} at a time. Because a session's trajectory depends only on
+     * (world seed, userSeed, session id) and its actions, disjoint ranges run anywhere (threads, Spark
+     * partitions) together give exactly the sessions of one run over their union.
+     */
+    public SimulationRun start(int batchSize, long firstSession, int sessions, long userSeed) {
+        if (firstSession < 0) {
+            throw new IllegalArgumentException("start: firstSession expected >= 0 but was " + firstSession);
+        }
+        if (sessions < 0) {
+            throw new IllegalArgumentException("start: sessions expected >= 0 but was " + sessions);
+        }
+        if (firstSession > Long.MAX_VALUE - sessions) {
+            throw new IllegalArgumentException("start: firstSession + sessions overflows (firstSession " + firstSession
+                    + ", sessions " + sessions + ")");
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("start: batchSize expected >= 1 but was " + batchSize);
-        }
-        if (totalSessions < 0) {
-            throw new IllegalArgumentException("start: totalSessions expected >= 0 but was " + totalSessions);
         }
         long cap = (long) batchSize * cfg.candidatesPerRequest() * cfg.actionWidth();
         if (cap > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("start: batchSize " + batchSize + " * candidatesPerRequest "
                     + cfg.candidatesPerRequest() + " * 2K is too large for one array (" + cap + ")");
         }
-        return new SimulationRun(this, catalogue, users, batchSize, totalSessions, userSeed);
+        return new SimulationRun(this, catalogue, users, batchSize, firstSession, sessions, userSeed);
     }
 }
