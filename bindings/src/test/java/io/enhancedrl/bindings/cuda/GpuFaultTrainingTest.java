@@ -31,7 +31,8 @@ class GpuFaultTrainingTest {
 
     private static RlConfig config() {
         return new RlConfig(0.9, 0.15, true, 10, 10, 1, 1, List.of(1.0, 1.0), 2, List.of(8), List.of(8),
-                3e-3, 1e-3, 64, 0.05, CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false, 1, 1, 1, false, false);
+                3e-3, 1e-3, 64, 0.05, CriticMode.PAIR_DECOMPOSED, ListSumNext.LOGGED, 4, false, 1, 1, 1, false, false,
+                false);
     }
 
     /** Three transitions of three shown or unshown units each, two next units per non-final transition. */
