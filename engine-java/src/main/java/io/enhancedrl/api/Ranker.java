@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link NullPointerException} for a missing array) names the argument, the expected and the actual value:
  * widths, NaN or infinite features and scores, MTL scores outside (0,1), N = 0 or N &gt; maxCandidates,
  * and the same array passed for two arguments. Duplicate ids are allowed (ties then fall back to the index).
+ * Finite features so large that the actor's arithmetic overflows (values near Float.MAX_VALUE) are rejected
+ * too, after the forward pass: an IllegalArgumentException names the candidate instead of a ranking by NaN.
  *
  * <h2>Device faults</h2>
  * When the backend is a device ({@link KernelOps#isDevice()}, e.g. "cuda") and an op throws a
@@ -293,6 +295,7 @@ public final class Ranker {
     private RankResult compute(KernelOps k, Model m, RankRequest request, int n, Workspace w, RankResult reuse) {
         int tasks = layout.tasks();
         m.actor.forwardSplit(k, n, layout.prefixWidth(), w.prefix, 0, n, w.rows, 0, w.mlp);
+        checkActions(request, n, w);
         m.fusion.map(n, w.mlp.output(), 0, w.power, 0, w.bias, 0);
         k.fusionScore(n, tasks, w.mtl, 0, w.power, 0, w.bias, 0, w.scores, 0);
         int size = Math.min(options.listLength(), n);
@@ -582,5 +585,36 @@ public final class Ranker {
             this.scores = new float[maxN];
             this.order = new int[maxN];
         }
+    }
+
+    /**
+     * Finite features can still overflow float arithmetic in the actor (values near Float.MAX_VALUE: an
+     * infinite pre-activation, then inf - inf = NaN), and a NaN action would rank the request by garbage.
+     * Found by fuzzing (RankerFuzzTargets); the scan costs N*2K comparisons, nothing next to the forward pass.
+     */
+    private void checkActions(RankRequest q, int n, Workspace w) {
+        float[] actions = w.mlp.output();
+        int width = layout.actionWidth();
+        for (int i = 0; i < n * width; i++) {
+            if (!Float.isFinite(actions[i])) {
+                int j = i / width;
+                throw new IllegalArgumentException("request.items[" + j + "] (id " + q.ids[j] + "): expected features"
+                        + " the policy can evaluate, but its output for this candidate is " + actions[i]
+                        + ": float overflow in the actor (largest |value| of the candidate's state: "
+                        + largestMagnitude(w, j) + "); scale the features");
+            }
+        }
+    }
+
+    private float largestMagnitude(Workspace w, int j) {
+        float max = 0f;
+        for (float v : w.prefix) {
+            max = Math.max(max, Math.abs(v));
+        }
+        int rw = layout.rowWidth();
+        for (int c = 0; c < rw; c++) {
+            max = Math.max(max, Math.abs(w.rows[j * rw + c]));
+        }
+        return max;
     }
 }

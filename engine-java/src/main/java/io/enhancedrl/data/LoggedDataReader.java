@@ -82,7 +82,7 @@ public final class LoggedDataReader implements StepSource {
                     "not a Parquet file, or truncated, or its footer is corrupt (" + detail + ")", e);
         }
         try {
-            Map<String, String> meta = Map.copyOf(reader.getFooter().getFileMetaData().getKeyValueMetaData());
+            Map<String, String> meta = withoutNullValues(reader.getFooter().getFileMetaData().getKeyValueMetaData());
             DataLayout layout = StepSchema.layoutFrom(meta, f);
             MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
             MessageType projection = StepSchema.projection(fileSchema, f);
@@ -98,6 +98,21 @@ public final class LoggedDataReader implements StepSource {
             }
             throw e;
         }
+    }
+
+    /**
+     * The footer's key-value metadata. A value is optional in the Parquet format, so a key may come without
+     * one; such keys are left out (a format key without a value is then reported as missing). Found by
+     * fuzzing (LoggedDataFuzzTargets): Map.copyOf threw a NullPointerException out of open().
+     */
+    private static Map<String, String> withoutNullValues(Map<String, String> footer) {
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        footer.forEach((k, v) -> {
+            if (k != null && v != null) {
+                kept.put(k, v);
+            }
+        });
+        return Map.copyOf(kept);
     }
 
     private static void checkCodecs(ParquetFileReader reader, Path file) throws DataFormatException {
@@ -122,7 +137,7 @@ public final class LoggedDataReader implements StepSource {
         return file;
     }
 
-    /** All key-value metadata of the file, including the caller's extra keys. */
+    /** All key-value metadata of the file, including the caller's extra keys (keys that have no value are left out). */
     public Map<String, String> metadata() {
         return metadata;
     }

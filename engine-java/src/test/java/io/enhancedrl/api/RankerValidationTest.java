@@ -223,6 +223,19 @@ class RankerValidationTest {
     }
 
     @Test
+    void finiteFeaturesThatOverflowTheActorAreRejectedNotRankedByNaN() {
+        // Found by RankerFuzzTargets: finite values near Float.MAX_VALUE of both signs make a pre-activation
+        // infinite on each side, inf - inf = NaN, and the candidate was ranked by a NaN score.
+        RankRequest q = ServingFixtures.request(SIM, 10, 1);
+        for (int c = 0; c < q.items[4].length; c++) {
+            q.items[4][c] = c % 2 == 0 ? Float.MAX_VALUE : -Float.MAX_VALUE;
+        }
+        rejects(IllegalArgumentException.class, () -> ranker.rank(q), "request.items[4]", "id " + q.ids[4],
+                "float overflow in the actor", "3.4028235E38");
+        assertEquals(ranker.rank(good).size(), 5); // the ranker serves on
+    }
+
+    @Test
     void inconsistentModelsAndOptions() {
         Mlp wrongOut = new Mlp(MlpSpec.of(57, new int[] {8}, Activation.RELU, 8, Activation.TANH));
         rejects(IllegalArgumentException.class, () -> Ranker.Model.of(wrongOut, SIM, ServingFixtures.fusion(5), "x"),
