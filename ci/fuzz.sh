@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded fuzz run (docs/reliability-fuzzing.md): fuzzes each Jazzer @FuzzTest of engine-java for
+# Bounded fuzz run (docs/reliability.md): fuzzes each Jazzer @FuzzTest of engine-java for
 # FUZZ_SECONDS (default 60) and prints the executions per target. Exits non-zero when a target finds an input
 # that breaks its property; Jazzer then writes that input as crash-<sha1> into the target's committed inputs
 # directory (src/test/resources/.../<Class>Inputs/<method>/), where every later `mvn test` replays it: fix the

@@ -36,7 +36,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Batches are sampled with a {@link SplitMix64} whose state a {@link TrainingCheckpoint} saves; with a
  * {@link Checkpointing}, {@link #train} and {@link #run} resume from the newest checkpoint of their directory
- * and reach the same parameters, bit for bit, as an uninterrupted run (docs/reliability-checkpoints.md).
+ * and reach the same parameters, bit for bit, as an uninterrupted run (docs/reliability.md).
  */
 public final class ProgressiveTrainer {
 

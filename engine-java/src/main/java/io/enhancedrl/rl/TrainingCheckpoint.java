@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * run stands (round, updates done in it, whether the round is complete), trainer-specific progress values
  * (e.g. the statistics of finished rounds) and the fingerprint of the run that wrote it.
  *
- * <p>On disk it is one safetensors file (docs/reliability-checkpoints.md): six F32 tensors, everything else
+ * <p>On disk it is one safetensors file (docs/reliability.md): six F32 tensors, everything else
  * as string metadata, plus a CRC32C of the tensor bytes, because the safetensors structure checks catch a
  * truncated file but not a flipped bit in the data. {@link #read} verifies it and names the file and the
  * problem in a {@link ModelFileException}. Arrays are held, not copied, after construction.

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Fuzz target (Jazzer, docs/reliability-fuzzing.md) for the request contract of {@link Ranker#rank}: the fuzzer
+ * Fuzz target (Jazzer, docs/reliability.md) for the request contract of {@link Ranker#rank}: the fuzzer
  * builds requests in both forms with any widths (null arrays and null rows included), any N (0 and above
  * maxCandidates included), any floats (NaN, infinities, scores of exactly 0 or 1, subnormals) and arrays passed
  * for two arguments. An independent statement of the contract ({@link #problem}) decides whether the request

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fuzz target (Jazzer, docs/reliability-fuzzing.md): any byte string stored as a logged-data file is either read
+ * Fuzz target (Jazzer, docs/reliability.md): any byte string stored as a logged-data file is either read
  * to the end - every row valid for the file's layout, as many rows as the footer promises - or rejected with a
  * {@link DataFormatException} naming the file (and the row, when one is at fault). Anything else - a
  * RuntimeException of the Parquet library leaking through, an Error such as OutOfMemoryError from a size field

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fuzz target (Jazzer, docs/reliability-fuzzing.md): any byte string handed to {@link ModelFile#load} is either
+ * Fuzz target (Jazzer, docs/reliability.md): any byte string handed to {@link ModelFile#load} is either
  * a valid bundle (which saves and reloads equal, and which {@link PolicyFile#fromBundle} either accepts or
  * rejects with a {@link ModelFileException}) or is rejected with a {@link ModelFileException} whose message
  * starts with the file. Anything else - an unchecked exception, an Error such as OutOfMemoryError from a
