@@ -21,9 +21,9 @@ HEAP="${FUZZ_HEAP:-1g}"
 # an input the target never finishes. Reported as a failure with exit 124.
 LIMIT=$((SECONDS_PER_TARGET + 600))
 TARGETS=(
-  "model-file  io.enhancedrl.model.io.ModelFileFuzzTargets"
-  "logged-data io.enhancedrl.data.LoggedDataFuzzTargets"
-  "rank-request io.enhancedrl.api.RankerFuzzTargets"
+  "model-file  io.enhancedrl.model.io.ModelFileFuzzTargetTest"
+  "logged-data io.enhancedrl.data.LoggedDataFuzzTargetTest"
+  "rank-request io.enhancedrl.api.RankerFuzzTargetTest"
 )
 LOGS=engine-java/target/fuzz
 mkdir -p "$LOGS"

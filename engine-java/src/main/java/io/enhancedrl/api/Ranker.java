@@ -590,7 +590,7 @@ public final class Ranker {
     /**
      * Finite features can still overflow float arithmetic in the actor (values near Float.MAX_VALUE: an
      * infinite pre-activation, then inf - inf = NaN), and a NaN action would rank the request by garbage.
-     * Found by fuzzing (RankerFuzzTargets); the scan costs N*2K comparisons, nothing next to the forward pass.
+     * Found by fuzzing (RankerFuzzTargetTest); the scan costs N*2K comparisons, nothing next to the forward pass.
      */
     private void checkActions(RankRequest q, int n, Workspace w) {
         float[] actions = w.mlp.output();

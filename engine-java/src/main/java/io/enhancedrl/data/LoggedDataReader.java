@@ -103,7 +103,7 @@ public final class LoggedDataReader implements StepSource {
     /**
      * The footer's key-value metadata. A value is optional in the Parquet format, so a key may come without
      * one; such keys are left out (a format key without a value is then reported as missing). Found by
-     * fuzzing (LoggedDataFuzzTargets): Map.copyOf threw a NullPointerException out of open().
+     * fuzzing (LoggedDataFuzzTargetTest): Map.copyOf threw a NullPointerException out of open().
      */
     private static Map<String, String> withoutNullValues(Map<String, String> footer) {
         Map<String, String> kept = new java.util.LinkedHashMap<>();

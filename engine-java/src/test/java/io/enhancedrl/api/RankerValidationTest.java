@@ -224,7 +224,7 @@ class RankerValidationTest {
 
     @Test
     void finiteFeaturesThatOverflowTheActorAreRejectedNotRankedByNaN() {
-        // Found by RankerFuzzTargets: finite values near Float.MAX_VALUE of both signs make a pre-activation
+        // Found by RankerFuzzTargetTest: finite values near Float.MAX_VALUE of both signs make a pre-activation
         // infinite on each side, inf - inf = NaN, and the candidate was ranked by a NaN score.
         RankRequest q = ServingFixtures.request(SIM, 10, 1);
         for (int c = 0; c < q.items[4].length; c++) {

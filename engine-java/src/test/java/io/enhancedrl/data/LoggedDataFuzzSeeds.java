@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The seed corpus of {@link LoggedDataFuzzTargets}: small files of a small layout, so that the fuzzer mutates
+ * The seed corpus of {@link LoggedDataFuzzTargetTest}: small files of a small layout, so that the fuzzer mutates
  * inputs of a few KB. Valid files (one per codec, a Spark-style file with optional columns) start the fuzzer
  * past the footer checks; truncations and a file with a bad row start it on the rejection paths. Committed
- * under src/test/resources/io/enhancedrl/data/LoggedDataFuzzTargetsInputs/readLoggedData and checked by
+ * under src/test/resources/io/enhancedrl/data/LoggedDataFuzzTargetTestInputs/readLoggedData and checked by
  * {@link LoggedDataFuzzSeedsTest}, which rewrites them with {@code -Derl.regenerateSeeds=true}.
  */
 final class LoggedDataFuzzSeeds {

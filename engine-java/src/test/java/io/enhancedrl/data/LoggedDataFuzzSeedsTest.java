@@ -17,14 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The committed seed corpus of {@link LoggedDataFuzzTargets} holds what it claims: every "valid_" seed reads to
+ * The committed seed corpus of {@link LoggedDataFuzzTargetTest} holds what it claims: every "valid_" seed reads to
  * the end with rows, every other seed is rejected with a {@link DataFormatException}, and every generated seed
  * is committed. Run with {@code -Derl.regenerateSeeds=true} (from engine-java, the surefire default) to rewrite
  * the generated seeds after a deliberate format change; crash inputs the fuzzer added stay.
  */
 class LoggedDataFuzzSeedsTest {
 
-    static final Path SOURCE_DIR = Path.of("src/test/resources/io/enhancedrl/data/LoggedDataFuzzTargetsInputs/readLoggedData");
+    static final Path SOURCE_DIR = Path.of("src/test/resources/io/enhancedrl/data/LoggedDataFuzzTargetTestInputs/readLoggedData");
 
     @TempDir
     Path dir;
@@ -70,7 +70,7 @@ class LoggedDataFuzzSeedsTest {
     }
 
     private static Path committedDir() throws URISyntaxException {
-        URL url = LoggedDataFuzzSeedsTest.class.getResource("LoggedDataFuzzTargetsInputs/readLoggedData");
+        URL url = LoggedDataFuzzSeedsTest.class.getResource("LoggedDataFuzzTargetTestInputs/readLoggedData");
         assertNotNull(url, "seed corpus on the test class path");
         Path p = Path.of(url.toURI());
         assertFalse(p.toString().isEmpty());

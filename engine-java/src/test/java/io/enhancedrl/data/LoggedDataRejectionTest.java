@@ -243,10 +243,10 @@ class LoggedDataRejectionTest {
 
     @Test
     void aFooterKeyWithoutAValueIsRejectedNotANullPointerException() throws Exception {
-        // Found by LoggedDataFuzzTargets (the input is committed in its inputs directory): a key-value pair
+        // Found by LoggedDataFuzzTargetTest (the input is committed in its inputs directory): a key-value pair
         // whose optional value is absent made open() throw a NullPointerException from Map.copyOf.
         Path file = Path.of(LoggedDataRejectionTest.class
-                .getResource("LoggedDataFuzzTargetsInputs/readLoggedData/crash-footer-metadata-value-missing.parquet").toURI());
+                .getResource("LoggedDataFuzzTargetTestInputs/readLoggedData/crash-footer-metadata-value-missing.parquet").toURI());
         DataFormatException e = rejectOnRead(file);
         assertMentions(e, "metadata 'enhancedrl.layout.behaviours' is missing");
     }

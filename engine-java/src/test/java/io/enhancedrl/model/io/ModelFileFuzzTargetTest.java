@@ -18,11 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * starts with the file. Anything else - an unchecked exception, an Error such as OutOfMemoryError from a
  * trusted length field, a hang - fails the test.
  *
- * <p>In a normal test run this replays the committed inputs in ModelFileFuzzTargetsInputs/loadModelFile (the
+ * <p>In a normal test run this replays the committed inputs in ModelFileFuzzTargetTestInputs/loadModelFile (the
  * broken-file corpus of {@link BrokenModelFiles} plus every crash found so far); with JAZZER_FUZZ=1
  * (ci/fuzz.sh) it fuzzes.
  */
-class ModelFileFuzzTargets {
+class ModelFileFuzzTargetTest {
 
     @FuzzTest(maxDuration = "60s")
     void loadModelFile(byte[] bytes) throws IOException {

@@ -19,10 +19,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>invalid: rank must throw IllegalArgumentException or NullPointerException whose message names the
  *       argument ("request.") - never another exception type, never a result.</li>
  * </ul>
- * In a normal test run this replays the committed inputs in RankerFuzzTargetsInputs/rankRequest; with
+ * In a normal test run this replays the committed inputs in RankerFuzzTargetTestInputs/rankRequest; with
  * JAZZER_FUZZ=1 (ci/fuzz.sh) it fuzzes.
  */
-class RankerFuzzTargets {
+class RankerFuzzTargetTest {
 
     /** Small widths (d_u != d_c != d_i so a swapped argument is a width error) and a small maxCandidates. */
     private static final FeatureLayout LAYOUT = new FeatureLayout(3, 2, 4, 2);

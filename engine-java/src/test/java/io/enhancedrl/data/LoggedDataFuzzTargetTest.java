@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in a page header or footer, a hang - fails the test.
  *
  * <p>Parquet is read through a file, so the bytes are written to a scratch file first. In a normal test run
- * this replays the committed inputs in LoggedDataFuzzTargetsInputs/readLoggedData (valid files of every codec,
+ * this replays the committed inputs in LoggedDataFuzzTargetTestInputs/readLoggedData (valid files of every codec,
  * truncations, a bad row, a Spark-style file; see {@link LoggedDataFuzzSeeds}) and every crash found so far;
  * with JAZZER_FUZZ=1 (ci/fuzz.sh) it fuzzes.
  */
-class LoggedDataFuzzTargets {
+class LoggedDataFuzzTargetTest {
 
     @FuzzTest(maxDuration = "60s")
     void readLoggedData(byte[] bytes) throws IOException {
