@@ -178,7 +178,13 @@ public final class LoggedDataReader implements StepSource {
                 return false;
             }
             rowsLeftInGroup = pages.getRowCount();
-            records = columnIO.getRecordReader(pages, materializer);
+            try {
+                // building the record reader already reads (and decompresses) the first page of every column
+                records = columnIO.getRecordReader(pages, materializer);
+            } catch (RuntimeException e) {
+                throw new DataFormatException(file, row, "cannot decode the row group's first pages ("
+                        + e.getMessage() + ")", e);
+            }
         }
         try {
             records.read();
