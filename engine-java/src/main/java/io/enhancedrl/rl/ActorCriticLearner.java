@@ -481,17 +481,8 @@ public final class ActorCriticLearner {
             }
             for (int g = 0; g < RlConfig.GROUPS; g++) {
                 float wg = cfg.groupWeights().get(g).floatValue();
-                double mean = 0;
-                for (int k = 0; k < m; k++) {
-                    mean += q[(g * m + k) * n + u];
-                }
-                mean /= m;
-                double var = 0;
-                for (int k = 0; k < m; k++) {
-                    double d = q[(g * m + k) * n + u] - mean;
-                    var += d * d;
-                }
-                double std = Math.sqrt(var / m);
+                double mean = groupMean(q, n, u, g);
+                double std = groupStd(q, n, u, g, mean);
                 meanQSum += wg * mean;
                 stdSum += wg * std;
                 for (int k = 0; k < m; k++) {
@@ -563,17 +554,8 @@ public final class ActorCriticLearner {
             double v = 0;
             for (int g = 0; g < RlConfig.GROUPS; g++) {
                 double wg = cfg.groupWeights().get(g);
-                double mean = 0;
-                for (int c = 0; c < m; c++) {
-                    mean += q[(g * m + c) * n + u];
-                }
-                mean /= m;
-                double var = 0;
-                for (int c = 0; c < m; c++) {
-                    double d = q[(g * m + c) * n + u] - mean;
-                    var += d * d;
-                }
-                double std = Math.sqrt(var / m);
+                double mean = groupMean(q, n, u, g);
+                double std = groupStd(q, n, u, g, mean);
                 meanQSum += wg * mean;
                 stdSum += wg * std;
                 v += wg * (mean - lambda * std);
@@ -646,5 +628,24 @@ public final class ActorCriticLearner {
     /** The tanh actor's output is inside [-1, 1] already; this only guards the fusion map's domain. */
     private static double clampAction(float a) {
         return a < -1f ? -1.0 : (a > 1f ? 1.0 : a);
+    }
+
+    /** Mean over reward group g's M critics of their outputs q [members][n] for unit u. */
+    private double groupMean(float[] q, int n, int u, int g) {
+        double mean = 0;
+        for (int k = 0; k < m; k++) {
+            mean += q[(g * m + k) * n + u];
+        }
+        return mean / m;
+    }
+
+    /** Population standard deviation of the same M outputs around their mean: the ensemble's disagreement. */
+    private double groupStd(float[] q, int n, int u, int g, double mean) {
+        double var = 0;
+        for (int k = 0; k < m; k++) {
+            double d = q[(g * m + k) * n + u] - mean;
+            var += d * d;
+        }
+        return Math.sqrt(var / m);
     }
 }
