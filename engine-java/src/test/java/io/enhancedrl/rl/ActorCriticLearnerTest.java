@@ -173,22 +173,7 @@ class ActorCriticLearnerTest {
         for (int u = 0; u < b.units; u += 2) {
             b.centres[u * 2] = 0.6f;
         }
-        float[] analytic = l.actorGradient(b);
-        float[] p = l.actor().params();
-        double[] numeric = new double[p.length];
-        double[] got = new double[p.length];
-        float h = 5e-4f;
-        for (int i = 0; i < p.length; i++) {
-            float keep = p[i];
-            p[i] = keep + h;
-            double up = l.actorLoss(b);
-            p[i] = keep - h;
-            double down = l.actorLoss(b);
-            p[i] = keep;
-            numeric[i] = (up - down) / (2 * h);
-            got[i] = analytic[i];
-        }
-        new io.enhancedrl.testing.Tolerance(2e-3, 5e-2).assertClose("dJ/dtheta (actor)", numeric, got);
+        double[] got = assertActorGradientMatchesFiniteDifferences("dJ/dtheta (actor)", l, b);
         double norm = 0;
         for (double g : got) {
             norm += g * g;
@@ -223,22 +208,7 @@ class ActorCriticLearnerTest {
             cp[mem * cs.parameterCount() + cs.biasOffset(0)] = 5f;          // stays in ReLU's linear part
             cp[mem * cs.parameterCount() + cs.weightOffset(1)] = 1f;        // output <- hidden 0
         }
-        float[] analytic = l.actorGradient(b);
-        float[] p = l.actor().params();
-        double[] numeric = new double[p.length];
-        double[] got = new double[p.length];
-        float h = 5e-4f;
-        for (int i = 0; i < p.length; i++) {
-            float keep = p[i];
-            p[i] = keep + h;
-            double up = l.actorLoss(b);
-            p[i] = keep - h;
-            double down = l.actorLoss(b);
-            p[i] = keep;
-            numeric[i] = (up - down) / (2 * h);
-            got[i] = analytic[i];
-        }
-        new io.enhancedrl.testing.Tolerance(2e-3, 5e-2).assertClose("dJ/dtheta (advantage push)", numeric, got);
+        assertActorGradientMatchesFiniteDifferences("dJ/dtheta (advantage push)", l, b);
 
         // without the box penalty, training the actor alone raises the fused scores of a step's better pairs
         // (by the hand-computed push: state column 0 standardised within its step, clipped) and lowers the worse
@@ -318,5 +288,27 @@ class ActorCriticLearnerTest {
         assertThrows(IllegalArgumentException.class, () -> new ActorCriticLearner(
                 small(CriticMode.LIST_SUM).withActorAdvantagePush(true), ScalarKernelOps.INSTANCE, 3, 2, 64, 16,
                 new float[]{0f, 0f}, 1));
+    }
+
+    /** Central differences (h = 5e-4) of actorLoss against actorGradient; returns the analytic gradient. */
+    private static double[] assertActorGradientMatchesFiniteDifferences(String what, ActorCriticLearner l,
+                                                                        UnitBatch b) {
+        float[] analytic = l.actorGradient(b);
+        float[] p = l.actor().params();
+        double[] numeric = new double[p.length];
+        double[] got = new double[p.length];
+        float h = 5e-4f;
+        for (int i = 0; i < p.length; i++) {
+            float keep = p[i];
+            p[i] = keep + h;
+            double up = l.actorLoss(b);
+            p[i] = keep - h;
+            double down = l.actorLoss(b);
+            p[i] = keep;
+            numeric[i] = (up - down) / (2 * h);
+            got[i] = analytic[i];
+        }
+        new io.enhancedrl.testing.Tolerance(2e-3, 5e-2).assertClose(what, numeric, got);
+        return got;
     }
 }

@@ -142,36 +142,22 @@ public final class RewardModelProbe {
      * down, biases up; every ln(p + b) here is negative), z = its prediction's standard score in its request.
      */
     static final class BoxedPushPolicy implements FusionPolicy {
-        private final Mlp model;
-        private final KernelOps ops;
+        private final Predictor predictor;
         private final float[] centre;
         private final float beta;
-        private MlpWorkspace ws;
-        private float[] states;
 
         BoxedPushPolicy(Mlp model, KernelOps ops, float[] centre, float beta) {
-            this.model = model;
-            this.ops = ops;
+            this.predictor = new Predictor(model, ops);
             this.centre = centre;
             this.beta = beta;
         }
 
         @Override
         public void act(Observation obs, float[] actions) {
-            int total = obs.totalCandidates();
-            int sw = obs.stateWidth();
             int c = obs.candidatesPerRequest();
             int k = obs.tasks();
             int w = obs.actionWidth();
-            if (ws == null || ws.maxRows() < total) {
-                ws = new MlpWorkspace(model.spec(), total);
-                states = new float[total * sw];
-            }
-            for (int j = 0; j < total; j++) {
-                obs.writeState(j, states, j * sw);
-            }
-            model.forward(ops, total, states, 0, ws);
-            float[] pred = ws.output();
+            float[] pred = predictor.predict(obs);
             for (int r = 0; r < obs.activeSessions(); r++) {
                 int off = r * c;
                 double m = 0;
@@ -194,27 +180,21 @@ public final class RewardModelProbe {
         }
     }
 
-    /** Shows the l candidates with the highest predicted target (ties: the smaller candidate index). */
-    static final class GreedyPolicy implements FusionPolicy {
+    /** The fitted model's prediction for every candidate of an observation (its own workspace). */
+    static final class Predictor {
         private final Mlp model;
         private final KernelOps ops;
-        private final int l;
         private MlpWorkspace ws;
         private float[] states;
 
-        GreedyPolicy(Mlp model, KernelOps ops, SimConfig cfg) {
+        Predictor(Mlp model, KernelOps ops) {
             this.model = model;
             this.ops = ops;
-            this.l = cfg.listLength();
         }
 
-        @Override
-        public void act(Observation obs, float[] actions) {
+        float[] predict(Observation obs) {
             int total = obs.totalCandidates();
             int sw = obs.stateWidth();
-            int c = obs.candidatesPerRequest();
-            int k = obs.tasks();
-            int w = obs.actionWidth();
             if (ws == null || ws.maxRows() < total) {
                 ws = new MlpWorkspace(model.spec(), total);
                 states = new float[total * sw];
@@ -223,7 +203,26 @@ public final class RewardModelProbe {
                 obs.writeState(j, states, j * sw);
             }
             model.forward(ops, total, states, 0, ws);
-            float[] pred = ws.output();
+            return ws.output();
+        }
+    }
+
+    /** Shows the l candidates with the highest predicted target (ties: the smaller candidate index). */
+    static final class GreedyPolicy implements FusionPolicy {
+        private final Predictor predictor;
+        private final int l;
+
+        GreedyPolicy(Mlp model, KernelOps ops, SimConfig cfg) {
+            this.predictor = new Predictor(model, ops);
+            this.l = cfg.listLength();
+        }
+
+        @Override
+        public void act(Observation obs, float[] actions) {
+            int c = obs.candidatesPerRequest();
+            int k = obs.tasks();
+            int w = obs.actionWidth();
+            float[] pred = predictor.predict(obs);
             float[] mtl = obs.mtlScores();
             boolean[] chosen = new boolean[c];
             for (int r = 0; r < obs.activeSessions(); r++) {
