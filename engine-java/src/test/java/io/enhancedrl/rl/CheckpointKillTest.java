@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CheckpointKillTest {
 
-    private static final int UPDATES = 400;
+    // 40 checkpoints: more than the planned kills can consume even at their bounds (delay kills at most 3 new
+    // checkpoints, checkpoint kills at most 4, in-write kills at most 2 completed writes before the paused one)
+    private static final int UPDATES = 800;
     private static final int EVERY = 20;
     private static final Pattern SEQ = Pattern.compile("checkpoint-(\\d{9})\\.safetensors");
 
@@ -83,11 +85,11 @@ class CheckpointKillTest {
             boolean killed = false;
             if (kill == Kill.DELAY) {
                 long delay = 300 + random.nextInt(2500);
-                killed = c.killAfter(delay);
+                killed = c.killAt(ck, before + 3, delay);
                 log.add("delay " + delay + " ms: " + (killed ? "killed" : "finished"));
             } else if (kill == Kill.CHECKPOINTS) {
                 int n = 1 + random.nextInt(4);
-                killed = c.killAfterCheckpoint(ck, before + n);
+                killed = c.killAt(ck, before + n, Long.MAX_VALUE / 2);
                 log.add(n + " new checkpoints: " + (killed ? "killed at " + newestSequence(ck) : "finished"));
             } else if (stage != null) {
                 String temp = c.killWhenPaused();
@@ -210,19 +212,16 @@ class CheckpointKillTest {
             return process.exitValue();
         }
 
-        /** Kills after delayMs unless the child finished first; true if it was killed. */
-        boolean killAfter(long delayMs) throws InterruptedException {
-            if (process.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
-                return false;
-            }
-            kill();
-            return true;
-        }
-
-        /** Kills as soon as a checkpoint with at least this sequence number exists. */
-        boolean killAfterCheckpoint(Path ck, long sequence) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (newestSequence(ck) < sequence) {
+        /**
+         * Kills the child after delayMs or as soon as a checkpoint with at least this sequence number exists,
+         * whichever comes first (false when the child finished before). The checkpoint bound keeps a time-based
+         * kill from consuming most of the run on a fast machine, which would leave too few checkpoint writes
+         * for the kills planned after it.
+         */
+        boolean killAt(Path ck, long sequence, long delayMs) throws Exception {
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(120);
+            while (newestSequence(ck) < sequence && System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(delayMs)) {
                 if (process.waitFor(5, TimeUnit.MILLISECONDS)) {
                     return false;
                 }
