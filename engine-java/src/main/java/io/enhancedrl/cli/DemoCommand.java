@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the whole experiment on the built-in simulator: every method (fixed fusion, CEM-tuned",
                 "global fusion, user-level RL, EnhancedRL) trained over the progressive rounds and evaluated online",
-                "on fresh users (mean ± 95% CI over evaluation seeds), then the itemHeterogeneity = 0 ablation.",
+                "on fresh users (mean ± 95%% CI over evaluation seeds), then the itemHeterogeneity = 0 ablation.",
                 "Prints the comparison table and writes report.md into --out."})
 public final class DemoCommand implements Callable<Integer> {
 

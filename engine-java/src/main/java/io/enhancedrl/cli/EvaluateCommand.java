@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluates a policy model file online in the simulator on fresh users (mean ± 95% CI over",
+        description = {"Evaluates a policy model file online in the simulator on fresh users (mean ± 95%% CI over",
                 "seeds) and, with --data, offline (MTF-GAUC on held-out logged data)."})
 public final class EvaluateCommand implements Callable<Integer> {
 

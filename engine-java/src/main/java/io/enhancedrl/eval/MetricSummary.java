@@ -51,6 +51,8 @@ public record MetricSummary(double mean, double ci95HalfWidth, double[] values) 
 
     @Override
     public String toString() {
-        return String.format("%.3f ± %.3f", mean, ci95HalfWidth);
+        // one repetition has no interval: say so instead of printing "± NaN"
+        return Double.isNaN(ci95HalfWidth) ? String.format("%.3f (1 seed, no interval)", mean)
+                : String.format("%.3f ± %.3f", mean, ci95HalfWidth);
     }
 }
