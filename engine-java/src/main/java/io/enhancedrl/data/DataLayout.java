@@ -13,7 +13,8 @@ package io.enhancedrl.data;
  *                     ({@link #shownLength(int)})
  * @param behaviours   nb, observed behaviours per shown item (valid play, watch time, like ...), >= 0
  */
-public record DataLayout(int userWidth, int contextWidth, int itemWidth, int tasks, int listLength, int behaviours) {
+public record DataLayout(int userWidth, int contextWidth, int itemWidth, int tasks, int listLength, int behaviours)
+        implements java.io.Serializable {
 
     /** Reward groups per shown item (spec section 3: g = 1 watch time, g = 2 the other behaviours). */
     public static final int REWARD_GROUPS = 2;
@@ -44,6 +45,37 @@ public record DataLayout(int userWidth, int contextWidth, int itemWidth, int tas
     /** Items shown at a step with {@code candidates} candidates: min(l, candidates). */
     public int shownLength(int candidates) {
         return Math.min(listLength, candidates);
+    }
+
+    /**
+     * The layout a file declares in its Parquet key-value metadata (format name, version and widths checked), for
+     * readers that open the footer themselves (the Spark module reads footers through Hadoop's file systems).
+     *
+     * @param file named in the error
+     * @throws DataFormatException not an EnhancedRL logged-step file, an unsupported version or a bad width
+     */
+    public static DataLayout fromMetadata(java.util.Map<String, String> footerMetadata, java.nio.file.Path file)
+            throws DataFormatException {
+        java.util.Map<String, String> meta = new java.util.HashMap<>();
+        footerMetadata.forEach((k, v) -> {
+            if (v != null) {
+                meta.put(k, v);
+            }
+        });
+        return StepSchema.layoutFrom(meta, file);
+    }
+
+    /**
+     * Checks a step read by another reader (Spark rows, say) exactly as {@link LoggedDataReader} checks its rows.
+     *
+     * @param file and {@code row} name the record in the error
+     * @throws DataFormatException naming the column, the expected and the actual value
+     */
+    public void check(LoggedStep step, java.nio.file.Path file, long row) throws DataFormatException {
+        String problem = StepValidator.problem(step, this, true);
+        if (problem != null) {
+            throw new DataFormatException(file, row, problem);
+        }
     }
 
     @Override

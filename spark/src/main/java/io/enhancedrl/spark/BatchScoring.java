@@ -38,19 +38,34 @@ public final class BatchScoring {
     }
 
     /** Ships the model file and scores every step of `steps` (rows of a logged-data set). */
-    public static Dataset<Row> score(SparkSession spark, Dataset<Row> steps, Path model, String backend)
+    public static Dataset<Row> score(SparkSession spark, SparkLoggedData data, Path model, String backend)
             throws IOException {
-        ShippedPolicy shipped = ship(spark, model, backend);
-        // only the columns a ranking reads: Spark then decodes (and boxes) about half of each row
-        Dataset<Row> needed = steps.select(StepRows.SCORING_COLUMNS[0],
-                java.util.Arrays.copyOfRange(StepRows.SCORING_COLUMNS, 1, StepRows.SCORING_COLUMNS.length));
+        ShippedPolicy shipped = ship(spark, data, model, backend);
+        // only the columns a ranking reads (and the rows' locations, for errors): Spark then decodes (and boxes)
+        // about half of each row
+        String[] columns = java.util.Arrays.copyOf(StepRows.SCORING_COLUMNS, StepRows.SCORING_COLUMNS.length + 2);
+        columns[columns.length - 2] = SparkLoggedData.FILE_COLUMN;
+        columns[columns.length - 1] = SparkLoggedData.ROW_COLUMN;
+        Dataset<Row> needed = data.steps().select(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length));
         StructType in = needed.schema();
         return needed.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> scorePartition(shipped, in, rows),
                 Encoders.row(SCHEMA));
     }
 
-    /** Registers the model file with Spark (sent to every executor once) and hashes it. */
-    public static ShippedPolicy ship(SparkSession spark, Path model, String backend) throws IOException {
+    /**
+     * Loads the model on the driver (a missing, corrupt or incompatible model fails here, before any task), checks
+     * that its feature layout is the data set's, registers the file with Spark (sent to every executor once) and
+     * hashes it.
+     */
+    public static ShippedPolicy ship(SparkSession spark, SparkLoggedData data, Path model, String backend)
+            throws IOException {
+        io.enhancedrl.api.FeatureLayout p = ExecutorEngines.load(model, backend).policy().layout();
+        io.enhancedrl.data.DataLayout d = data.layout();
+        if (p.userWidth() != d.userWidth() || p.contextWidth() != d.contextWidth() || p.itemWidth() != d.itemWidth()
+                || p.tasks() != d.tasks()) {
+            throw new IllegalArgumentException("model " + model + ": its feature layout " + p
+                    + " does not match the data set's " + d);
+        }
         Path abs = model.toAbsolutePath();
         String hash = ShippedPolicy.sha256(abs);
         spark.sparkContext().addFile(abs.toUri().toString());
@@ -71,8 +86,15 @@ public final class BatchScoring {
 
             @Override
             public Row next() {
-                reader.readForScoring(rows.next(), step);
-                scoreStep(ranker, step, request, result);
+                Row row = rows.next();
+                try {
+                    reader.readForScoring(row, step);
+                    scoreStep(ranker, step, request, result);
+                } catch (IllegalArgumentException | ClassCastException e) {
+                    // the ranker's own message (argument, expected, actual) with the record it came from
+                    throw new java.io.UncheckedIOException(new io.enhancedrl.data.DataFormatException(
+                            reader.file(row), reader.rowIndex(row), e.getMessage(), e));
+                }
                 return RowFactory.create(step.sessionId, step.stepIndex, result.ids(),
                         result.scores());
             }

@@ -1,5 +1,8 @@
 package io.enhancedrl.spark;
 
+import io.enhancedrl.data.DataFormatException;
+import io.enhancedrl.data.DataLayout;
+
 import io.enhancedrl.api.FeatureLayout;
 import io.enhancedrl.data.LoggedStep;
 import io.enhancedrl.eval.OfflineGauc;
@@ -31,14 +34,19 @@ public final class DistributedEvaluation {
     }
 
     /** Evaluates the policy in `model` on the logged steps; `partitions` is the shuffle's partition count. */
-    public static OfflineMetrics evaluate(SparkSession spark, Dataset<Row> steps, Path model, String backend,
+    public static OfflineMetrics evaluate(SparkSession spark, SparkLoggedData data, Path model, String backend,
                                           int partitions) throws IOException {
-        ShippedPolicy shipped = BatchScoring.ship(spark, model, backend);
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions: expected >= 1 but was " + partitions);
+        }
+        ShippedPolicy shipped = BatchScoring.ship(spark, data, model, backend);
+        Dataset<Row> steps = data.steps();
         var schema = steps.schema();
+        DataLayout layout = data.layout();
         List<OfflineMetrics> partials = steps.repartition(partitions, col("session_id"))
                 .sortWithinPartitions("session_id", "step_index")
                 .javaRDD()
-                .mapPartitions(rows -> List.of(evaluatePartition(shipped, schema, rows)).iterator())
+                .mapPartitions(rows -> List.of(evaluatePartition(shipped, schema, layout, rows)).iterator())
                 .collect();
         OfflineMetrics total = OfflineMetrics.EMPTY;
         for (OfflineMetrics p : partials) {
@@ -48,12 +56,17 @@ public final class DistributedEvaluation {
     }
 
     private static OfflineMetrics evaluatePartition(ShippedPolicy shipped, org.apache.spark.sql.types.StructType schema,
-                                                    Iterator<Row> rows) {
+                                                    DataLayout layout, Iterator<Row> rows) {
         UserFolder folder = new UserFolder(ExecutorEngines.policy(shipped));
         StepRows reader = new StepRows(schema);
         LoggedStep step = new LoggedStep();
         while (rows.hasNext()) {
-            folder.add(reader.read(rows.next(), step));
+            try {
+                folder.add(reader.readChecked(rows.next(), step, layout));
+            } catch (DataFormatException e) {
+                // fails the task; the driver's SparkException carries this message (file, row, column)
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         return folder.finish();
     }

@@ -97,7 +97,7 @@ public final class ScoringThroughput {
         try {
             for (int rep = 0; rep <= repeats; rep++) {
                 long t0 = System.nanoTime();
-                Dataset<Row> scored = BatchScoring.score(spark, spark.read().parquet(data.toString()), model, backend);
+                Dataset<Row> scored = BatchScoring.score(spark, SparkLoggedData.read(spark, data.toString()), model, backend);
                 scored.write().format("noop").mode("overwrite").save();
                 double wall = (System.nanoTime() - t0) / 1e9;
                 long pairs = ds.countSteps() * sc.candidatesPerRequest();

@@ -98,9 +98,17 @@ public final class SparkJobs implements Runnable {
             SparkSession spark = session("score");
             try {
                 long t0 = System.nanoTime();
-                Dataset<Row> scored = BatchScoring.score(spark, spark.read().parquet(data), model, backend);
+                Dataset<Row> scored = BatchScoring.score(spark, SparkLoggedData.read(spark, data), model, backend);
                 scored.write().mode("overwrite").parquet(out);
-                System.out.printf("scored %s into %s in %.1f s%n", data, out, (System.nanoTime() - t0) / 1e9);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                // read back: counts what was written, not what was planned
+                Row totals = spark.read().parquet(out)
+                        .agg(org.apache.spark.sql.functions.count("*"),
+                                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.size(
+                                        org.apache.spark.sql.functions.col("ranked_ids"))))
+                        .first();
+                System.out.printf("scored %d steps (%d candidate pairs) of %s into %s in %.1f s%n", totals.getLong(0),
+                        totals.isNullAt(1) ? 0L : totals.getLong(1), data, out, seconds);
                 return 0;
             } finally {
                 spark.stop();
@@ -127,7 +135,7 @@ public final class SparkJobs implements Runnable {
             try {
                 int p = partitions > 0 ? partitions
                         : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-                OfflineMetrics m = DistributedEvaluation.evaluate(spark, spark.read().parquet(data), model, backend, p);
+                OfflineMetrics m = DistributedEvaluation.evaluate(spark, SparkLoggedData.read(spark, data), model, backend, p);
                 System.out.printf("%-28s %.4f%n", "offline MTF-GAUC", m.gauc());
                 System.out.println("offline metrics: " + m);
                 return 0;

@@ -1,5 +1,7 @@
 package io.enhancedrl.spark;
 
+import io.enhancedrl.data.DataFormatException;
+import io.enhancedrl.data.DataLayout;
 import io.enhancedrl.data.LoggedStep;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -29,6 +31,9 @@ public final class StepRows implements Serializable {
     private final int behaviours;
     private final int rewards;
     private final int done;
+    /** {@link SparkLoggedData#FILE_COLUMN} and {@link SparkLoggedData#ROW_COLUMN}, or -1 when absent. */
+    private final int fileColumn;
+    private final int rowColumn;
 
     /** The columns batch scoring reads; scoring selects only these, so Spark decodes no others. */
     public static final String[] SCORING_COLUMNS = {"session_id", "step_index", "user_features", "context_features",
@@ -57,6 +62,44 @@ public final class StepRows implements Serializable {
         behaviours = scoringOnly ? -1 : index(schema, "behaviours");
         rewards = scoringOnly ? -1 : index(schema, "rewards");
         done = scoringOnly ? -1 : index(schema, "done");
+        fileColumn = optionalIndex(schema, SparkLoggedData.FILE_COLUMN);
+        rowColumn = optionalIndex(schema, SparkLoggedData.ROW_COLUMN);
+    }
+
+    private static int optionalIndex(StructType schema, String name) {
+        for (int i = 0; i < schema.fields().length; i++) {
+            if (schema.fields()[i].name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The file a row came from, or "logged-data row" when the rows carry no location. */
+    public java.nio.file.Path file(Row row) {
+        return java.nio.file.Path.of(fileColumn >= 0 && !row.isNullAt(fileColumn) ? row.getString(fileColumn)
+                : "logged-data row");
+    }
+
+    /** The row's index in its file, or {@link DataFormatException#NO_ROW}. */
+    public long rowIndex(Row row) {
+        return rowColumn >= 0 && !row.isNullAt(rowColumn) ? row.getLong(rowColumn) : DataFormatException.NO_ROW;
+    }
+
+    /**
+     * Reads a row and checks it against the layout exactly as the engine's reader checks its rows (lengths,
+     * finite values, score and action ranges, shown indices).
+     *
+     * @throws DataFormatException naming the file, the row and the column
+     */
+    public LoggedStep readChecked(Row row, LoggedStep into, DataLayout layout) throws DataFormatException {
+        try {
+            read(row, into);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new DataFormatException(file(row), rowIndex(row), e.getMessage(), e);
+        }
+        layout.check(into, file(row), rowIndex(row));
+        return into;
     }
 
     /** Copies the {@link #SCORING_COLUMNS} of a row into the holder; its other fields are left as they were. */

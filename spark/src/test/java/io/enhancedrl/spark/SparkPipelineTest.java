@@ -31,6 +31,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -133,7 +134,8 @@ class SparkPipelineTest {
     @Test
     void batchScoringEqualsTheSingleMachineRanker() throws Exception {
         Path model = SparkFixtures.policy(dir, sc, 5);
-        Dataset<Row> steps = spark.read().parquet(singleMachine.toString()).repartition(3);
+        SparkLoggedData read = SparkLoggedData.read(spark, singleMachine.toString());
+        SparkLoggedData steps = new SparkLoggedData(read.steps().repartition(3), read.layout());
         List<Row> scored = BatchScoring.score(spark, steps, model, "scalar").collectAsList();
         assertEquals(singleSteps.size(), scored.size());
         Map<String, Row> byKey = new HashMap<>();
@@ -170,7 +172,7 @@ class SparkPipelineTest {
         LoggedDataset.open(singleMachine).forEach(s -> single.add(s, Tasks.BEHAVIOURS));
         OfflineMetrics expected = single.metrics(PolicyActions.pairActor(local.policy().actor(), local.ops(),
                 sc.listLength()), local.policy().fusion(), local.ops());
-        Dataset<Row> steps = spark.read().parquet(singleMachine.toString());
+        SparkLoggedData steps = SparkLoggedData.read(spark, singleMachine.toString());
         for (int partitions : new int[]{1, 5}) {
             OfflineMetrics got = DistributedEvaluation.evaluate(spark, steps, model, "scalar", partitions);
             assertEquals(Double.doubleToLongBits(expected.gauc()), Double.doubleToLongBits(got.gauc()),
@@ -180,5 +182,88 @@ class SparkPipelineTest {
         assertFalse(Double.isNaN(expected.gauc()));
         assertEquals(singleSteps.size(), expected.steps());
         assertTrue(expected.users() > 0 && expected.users() + expected.skippedUsers() == SESSIONS, expected.toString());
+    }
+
+    @Test
+    void everySparkRowCarriesItsFileAndRowAndPassesTheEngineChecks() throws Exception {
+        SparkLoggedData data = SparkLoggedData.read(spark, singleMachine.toString());
+        assertEquals(Collector.layoutOf(sc), data.layout());
+        StepRows rows = new StepRows(data.steps().schema());
+        List<Row> all = data.steps().collectAsList();
+        Map<String, List<Long>> rowsPerFile = new HashMap<>();
+        List<LoggedStep> checked = new ArrayList<>();
+        for (Row r : all) {
+            checked.add(rows.readChecked(r, new LoggedStep(), data.layout()));
+            rowsPerFile.computeIfAbsent(rows.file(r).toString(), f -> new ArrayList<>()).add(rows.rowIndex(r));
+        }
+        assertSameSteps(singleSteps, SparkFixtures.sorted(checked), "checked Spark rows vs engine reader");
+        assertEquals(1, rowsPerFile.size(), rowsPerFile.keySet().toString());
+        String file = rowsPerFile.keySet().iterator().next();
+        assertTrue(file.endsWith(LoggedDataset.partFile(singleMachine, 0).getFileName().toString()), file);
+        List<Long> indices = rowsPerFile.get(file).stream().sorted().toList();
+        assertEquals(java.util.stream.LongStream.range(0, singleSteps.size()).boxed().toList(), indices);
+    }
+
+    /** Data set "name" of one part holding the single-machine steps, with step {@code bad} changed. */
+    private static Path withOneBadRow(String name, int bad, java.util.function.Consumer<LoggedStep> change)
+            throws Exception {
+        Path ds = dir.resolve(name);
+        java.nio.file.Files.createDirectories(ds);
+        List<LoggedStep> steps = new ArrayList<>();
+        for (LoggedStep s : readEngine(singleMachine)) {
+            steps.add(s.copy());
+        }
+        change.accept(steps.get(bad));
+        io.enhancedrl.data.UncheckedParts.write(ds.resolve("part-00000.parquet"), Collector.layoutOf(sc), steps);
+        return ds;
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append(" | ");
+        }
+        return b.toString();
+    }
+
+    @Test
+    void aBadRecordFailsEvaluationAndScoringNamingTheFileRowAndColumn() throws Exception {
+        Path model = SparkFixtures.policy(dir, sc, 7);
+        Path shownBad = withOneBadRow("bad-shown", 9, s -> s.shown[0] = s.candidates + 7);
+        SparkLoggedData a = SparkLoggedData.read(spark, shownBad.toString());
+        Exception e = assertThrows(Exception.class,
+                () -> DistributedEvaluation.evaluate(spark, a, model, "scalar", 2));
+        String m = messages(e);
+        assertTrue(m.contains("part-00000.parquet: row 9: shown[0]") && m.contains("out of range"), m);
+
+        Path nanBad = withOneBadRow("bad-mtl", 4, s -> s.mtlScores[3] = Float.NaN);
+        SparkLoggedData b = SparkLoggedData.read(spark, nanBad.toString());
+        Exception e2 = assertThrows(Exception.class,
+                () -> BatchScoring.score(spark, b, model, "scalar").collectAsList());
+        String m2 = messages(e2);
+        assertTrue(m2.contains("part-00000.parquet: row 4: ") && m2.contains("NaN"), m2);
+    }
+
+    @Test
+    void aDataSetWithoutTheEngineFooterOrWithMixedLayoutsIsRejectedNamingTheFile() throws Exception {
+        // Spark's own writer drops the footer metadata the engine reader and this module require
+        Path copy = dir.resolve("spark-copy");
+        spark.read().parquet(singleMachine.toString()).coalesce(1).write().parquet(copy.toString());
+        var e = assertThrows(io.enhancedrl.data.DataFormatException.class,
+                () -> SparkLoggedData.read(spark, copy.toString()));
+        assertTrue(e.getMessage().contains("part-") && e.getMessage().contains("enhancedrl.format"), e.getMessage());
+
+        Path mixed = dir.resolve("mixed");
+        java.nio.file.Files.createDirectories(mixed);
+        List<LoggedStep> some = readEngine(singleMachine).subList(0, 3);
+        var base = Collector.layoutOf(sc);
+        io.enhancedrl.data.UncheckedParts.write(mixed.resolve("part-00000.parquet"), base, some);
+        io.enhancedrl.data.UncheckedParts.write(mixed.resolve("part-00001.parquet"), new io.enhancedrl.data.DataLayout(
+                base.userWidth(), base.contextWidth(), base.itemWidth(), base.tasks(), base.listLength() + 1,
+                base.behaviours()), some);
+        var e2 = assertThrows(io.enhancedrl.data.DataFormatException.class,
+                () -> SparkLoggedData.read(spark, mixed.toString()));
+        assertTrue(e2.getMessage().contains("part-00001.parquet") && e2.getMessage().contains("differs from"),
+                e2.getMessage());
     }
 }
