@@ -17,12 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
  * B's row k, so MR*NV accumulators live in registers for the whole reduction and B is loaded once per MR
  * rows. The forward pass is this with A = x, B = W, seed = the bias row; the weight gradient is the same
  * kernel with A = x transposed (read with a stride), B = dz and seed = the old dW (or zero). The input
- * gradient dx = dz W^T has both operands contiguous along the reduction, so it uses a dot-product tile
- * (vector accumulators along o, one horizontal sum per output).
+ * gradient dx = dz W^T is the same kernel with A = dz and B = W^T (W transposed once per call into a
+ * per-thread scratch), so no kernel needs a horizontal sum.
  *
  * <p>Tiles: MR x NV = 6 x 2 for the bulk (12 accumulators; measured best against 4x2, 8x2 and 4x3, see
  * docs/performance.md), 4 x 2 and 1 x 2 for the leftover rows, and masked 4 x 1 / 1 x 1 tiles for the last
- * out % 2L columns. The activation is applied to the accumulators before the store.
+ * out % 2L columns. ReLU is applied to the accumulators before the store, tanh in a vector pass after it.
  *
  * <p>Rules that keep it fast (see the research notes, section 5): the species is one {@code static final}
  * constant and never a parameter; vectors and masks never cross a method boundary (masks are rebuilt
@@ -39,15 +39,12 @@ public final class VectorKernelOps implements KernelOps {
     /** Floats per vector. */
     static final int L = S.length();
 
-    /** Rows of the dot-product tile of the input gradient. */
-    static final int MR = 4;
     /** Rows per outer block of the forward pass: the x rows of one block stay in L1/L2 while every
      * column panel of W (K x 2L floats, in L1) sweeps over them. */
     static final int ROW_BLOCK = 96;
 
     private static final int ACT_IDENTITY = 0;
     private static final int ACT_RELU = 1;
-    private static final int ACT_TANH = 2;
 
     public static final VectorKernelOps INSTANCE = new VectorKernelOps();
 
@@ -71,17 +68,29 @@ public final class VectorKernelOps implements KernelOps {
     @Override
     public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
                               float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
-        // The activation is applied to the accumulators at the store. tanh is computed on the lanes
-        // ({@link #tanh}); a scalar Math.tanh pass cost 8 % of the actor's forward at batch 512 (44 us of 530).
-        int store = switch (act) {
-            case IDENTITY -> ACT_IDENTITY;
-            case RELU -> ACT_RELU;
-            case TANH -> ACT_TANH;
-        };
+        // ReLU is applied to the accumulators at the store; tanh in a vector pass after each row block
+        // ({@link #tanh}; a scalar Math.tanh pass cost 8 % of the actor's forward at batch 512, 44 us of 530).
+        int store = act == Activation.RELU ? ACT_RELU : ACT_IDENTITY;
         for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
             int rows = Math.min(n, i0 + ROW_BLOCK) - i0;
             gemm(rows, in, out, x, xOff + i0 * in, in, 1, w, wOff, out,
                     bias, biasOff, i0, rowsPerBias, out, store, y, yOff + i0 * out);
+            if (act == Activation.TANH) {
+                // a separate pass over the block (still in L1): inlined into every tile, the lane tanh made the
+                // tile methods too large for C2, and the whole forward ran 10x slower
+                tanhInPlace(rows * out, y, yOff + i0 * out);
+            }
+        }
+    }
+
+    private static void tanhInPlace(int len, float[] y, int off) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            tanh(FloatVector.fromArray(S, y, off + i)).intoArray(y, off + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            tanh(FloatVector.fromArray(S, y, off + i, m)).intoArray(y, off + i, m);
         }
     }
 
@@ -203,19 +212,6 @@ public final class VectorKernelOps implements KernelOps {
             c41 = c41.max(0f);
             c50 = c50.max(0f);
             c51 = c51.max(0f);
-        } else if (store == ACT_TANH) {
-            c00 = tanh(c00);
-            c01 = tanh(c01);
-            c10 = tanh(c10);
-            c11 = tanh(c11);
-            c20 = tanh(c20);
-            c21 = tanh(c21);
-            c30 = tanh(c30);
-            c31 = tanh(c31);
-            c40 = tanh(c40);
-            c41 = tanh(c41);
-            c50 = tanh(c50);
-            c51 = tanh(c51);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
@@ -282,15 +278,6 @@ public final class VectorKernelOps implements KernelOps {
             c21 = c21.max(0f);
             c30 = c30.max(0f);
             c31 = c31.max(0f);
-        } else if (store == ACT_TANH) {
-            c00 = tanh(c00);
-            c01 = tanh(c01);
-            c10 = tanh(c10);
-            c11 = tanh(c11);
-            c20 = tanh(c20);
-            c21 = tanh(c21);
-            c30 = tanh(c30);
-            c31 = tanh(c31);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
@@ -340,9 +327,6 @@ public final class VectorKernelOps implements KernelOps {
         if (store == ACT_RELU) {
             c00 = c00.max(0f);
             c01 = c01.max(0f);
-        } else if (store == ACT_TANH) {
-            c00 = tanh(c00);
-            c01 = tanh(c01);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + L);
@@ -382,11 +366,6 @@ public final class VectorKernelOps implements KernelOps {
             c1 = c1.max(0f);
             c2 = c2.max(0f);
             c3 = c3.max(0f);
-        } else if (store == ACT_TANH) {
-            c0 = tanh(c0);
-            c1 = tanh(c1);
-            c2 = tanh(c2);
-            c3 = tanh(c3);
         }
         c0.intoArray(c, cOff, m);
         c1.intoArray(c, cOff + cStride, m);
@@ -414,8 +393,6 @@ public final class VectorKernelOps implements KernelOps {
         c0 = c0.add(d0);
         if (store == ACT_RELU) {
             c0 = c0.max(0f);
-        } else if (store == ACT_TANH) {
-            c0 = tanh(c0);
         }
         c0.intoArray(c, cOff, m);
     }
@@ -483,96 +460,35 @@ public final class VectorKernelOps implements KernelOps {
      * dx[n][in] = dz[n][out] W^T. Both dz rows and W rows are contiguous along o, so this is a tile of dot
      * products: 4 rows of dz x 2 rows of W, vector partial sums along o, one horizontal sum per output.
      */
+    /** Per-thread scratch for W^T in {@link #inputGrad}, grown when needed: no allocation per call. */
+    private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
+
+    /**
+     * dx = dz W^T as the forward's register-blocked GEMM over W^T[out][in], transposed once per call (in * out
+     * floats, a few microseconds): every output is a lanewise FMA chain, so there are no horizontal sums, whose
+     * order the Vector API leaves to the JIT tier (reduceLanes), and it is faster than dot-product tiles.
+     */
     private static void inputGrad(int n, int in, int out, float[] dz, int dzOff, float[] w, int wOff,
                                   float[] dx, int dxOff) {
-        int i = 0;
-        for (; i + MR <= n; i += MR) {
-            int k = 0;
-            for (; k + 2 <= in; k += 2) {
-                dotTile4x2(out, dz, dzOff + i * out, out, w, wOff + k * out, out, dx, dxOff + i * in + k, in);
-            }
-            for (; k < in; k++) {
-                for (int r = 0; r < MR; r++) {
-                    dx[dxOff + (i + r) * in + k] = dot(out, dz, dzOff + (i + r) * out, w, wOff + k * out);
-                }
+        float[][] holder = TRANSPOSED.get();
+        float[] wt = holder[0];
+        if (wt.length < in * out) {
+            wt = new float[in * out];
+            holder[0] = wt;
+        }
+        for (int k = 0; k < in; k++) {
+            int row = wOff + k * out;
+            for (int o = 0; o < out; o++) {
+                wt[o * in + k] = w[row + o];
             }
         }
-        for (; i < n; i++) {
-            for (int k = 0; k < in; k++) {
-                dx[dxOff + i * in + k] = dot(out, dz, dzOff + i * out, w, wOff + k * out);
-            }
+        for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+            int rows = Math.min(n, i0 + ROW_BLOCK) - i0;
+            gemm(rows, out, in, dz, dzOff + i0 * out, out, 1, wt, 0, in,
+                    null, 0, 0, 1, 0, ACT_IDENTITY, dx, dxOff + i0 * in);
         }
     }
 
-    /** c[r][q] = dot(a row r, b row q) for r < 4, q < 2, over len elements. */
-    static void dotTile4x2(int len, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
-                           float[] c, int cOff, int cStride) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-        int a1 = aOff + aStride;
-        int a2 = a1 + aStride;
-        int a3 = a2 + aStride;
-        int b1 = bOff + bStride;
-        int bound = S.loopBound(len);
-        int o = 0;
-        for (; o < bound; o += L) {
-            FloatVector w0 = FloatVector.fromArray(S, b, bOff + o);
-            FloatVector w1 = FloatVector.fromArray(S, b, b1 + o);
-            FloatVector v0 = FloatVector.fromArray(S, a, aOff + o);
-            c00 = v0.fma(w0, c00);
-            c01 = v0.fma(w1, c01);
-            FloatVector v1 = FloatVector.fromArray(S, a, a1 + o);
-            c10 = v1.fma(w0, c10);
-            c11 = v1.fma(w1, c11);
-            FloatVector v2 = FloatVector.fromArray(S, a, a2 + o);
-            c20 = v2.fma(w0, c20);
-            c21 = v2.fma(w1, c21);
-            FloatVector v3 = FloatVector.fromArray(S, a, a3 + o);
-            c30 = v3.fma(w0, c30);
-            c31 = v3.fma(w1, c31);
-        }
-        if (o < len) {
-            VectorMask<Float> m = S.indexInRange(o, len);
-            FloatVector w0 = FloatVector.fromArray(S, b, bOff + o, m);
-            FloatVector w1 = FloatVector.fromArray(S, b, b1 + o, m);
-            FloatVector v0 = FloatVector.fromArray(S, a, aOff + o, m);
-            c00 = v0.fma(w0, c00);
-            c01 = v0.fma(w1, c01);
-            FloatVector v1 = FloatVector.fromArray(S, a, a1 + o, m);
-            c10 = v1.fma(w0, c10);
-            c11 = v1.fma(w1, c11);
-            FloatVector v2 = FloatVector.fromArray(S, a, a2 + o, m);
-            c20 = v2.fma(w0, c20);
-            c21 = v2.fma(w1, c21);
-            FloatVector v3 = FloatVector.fromArray(S, a, a3 + o, m);
-            c30 = v3.fma(w0, c30);
-            c31 = v3.fma(w1, c31);
-        }
-        c[cOff] = sumLanes(c00);
-        c[cOff + 1] = sumLanes(c01);
-        c[cOff + cStride] = sumLanes(c10);
-        c[cOff + cStride + 1] = sumLanes(c11);
-        c[cOff + 2 * cStride] = sumLanes(c20);
-        c[cOff + 2 * cStride + 1] = sumLanes(c21);
-        c[cOff + 3 * cStride] = sumLanes(c30);
-        c[cOff + 3 * cStride + 1] = sumLanes(c31);
-    }
-
-    /** One dot product of len contiguous elements, two accumulators. */
-    static float dot(int len, float[] a, int aOff, float[] b, int bOff) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int o = 0;
-        for (; o + 2 * L <= len; o += 2 * L) {
-            s0 = FloatVector.fromArray(S, a, aOff + o).fma(FloatVector.fromArray(S, b, bOff + o), s0);
-            s1 = FloatVector.fromArray(S, a, aOff + o + L).fma(FloatVector.fromArray(S, b, bOff + o + L), s1);
-        }
-        for (; o < len; o += L) {
-            VectorMask<Float> m = S.indexInRange(o, len);
-            s0 = FloatVector.fromArray(S, a, aOff + o, m).fma(FloatVector.fromArray(S, b, bOff + o, m), s0);
-        }
-        return sumLanes(s0.add(s1));
-    }
 
     // ------------------------------------------------------------------------------------------------
     // Lane functions with one result in every JIT tier
@@ -582,34 +498,8 @@ public final class VectorKernelOps implements KernelOps {
     // fma, min and max are IEEE operations with one correct result either way, but two are not: TANH (an SVML
     // intrinsic once compiled, Math.tanh before) and reduceLanes(ADD) (a different summation order). Their last
     // bits changed with JIT timing, so two training runs with the same seed diverged (round-1 valid consumption
-    // 38.395 / 38.407 / 38.423 in three demo runs, 2026-12-02). These replacements use lanewise operations only.
-
-    /** Lane pairs of the fixed summation tree: lane i with lane i ^ d for d = L/2, L/4, ..., 1. */
-    private static final jdk.incubator.vector.VectorShuffle<Float> SWAP8 = swap(8);
-    private static final jdk.incubator.vector.VectorShuffle<Float> SWAP4 = swap(4);
-    private static final jdk.incubator.vector.VectorShuffle<Float> SWAP2 = swap(2);
-    private static final jdk.incubator.vector.VectorShuffle<Float> SWAP1 = swap(1);
-
-    private static jdk.incubator.vector.VectorShuffle<Float> swap(int d) {
-        return jdk.incubator.vector.VectorShuffle.fromOp(S, i -> d < L ? i ^ d : i);
-    }
-
-    /** The sum of the lanes in a fixed pairwise order (the same bits interpreted and compiled). */
-    static float sumLanes(FloatVector v) {
-        if (L > 8) {
-            v = v.add(v.rearrange(SWAP8));
-        }
-        if (L > 4) {
-            v = v.add(v.rearrange(SWAP4));
-        }
-        if (L > 2) {
-            v = v.add(v.rearrange(SWAP2));
-        }
-        if (L > 1) {
-            v = v.add(v.rearrange(SWAP1));
-        }
-        return v.lane(0);
-    }
+    // 38.395 / 38.407 / 38.423 in three demo runs, 2026-12-02). This class therefore uses neither: tanh below is
+    // built from lanewise operations, and the input gradient is a GEMM (no horizontal sums).
 
     // tanh(x) ~ x P(x^2) / Q(x^2), a rational minimax approximation for float on [-CLAMP, CLAMP] (the
     // coefficients published with Eigen's fast float tanh); outside, tanh(x) is +-1 to float precision.
