@@ -1,8 +1,11 @@
 package io.enhancedrl.spark;
 
+import io.enhancedrl.api.FeatureLayout;
 import io.enhancedrl.api.RankRequest;
 import io.enhancedrl.api.RankResult;
 import io.enhancedrl.api.Ranker;
+import io.enhancedrl.data.DataFormatException;
+import io.enhancedrl.data.DataLayout;
 import io.enhancedrl.data.LoggedStep;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 
@@ -59,8 +63,8 @@ public final class BatchScoring {
      */
     public static ShippedPolicy ship(SparkSession spark, SparkLoggedData data, Path model, String backend)
             throws IOException {
-        io.enhancedrl.api.FeatureLayout p = ExecutorEngines.load(model, backend).policy().layout();
-        io.enhancedrl.data.DataLayout d = data.layout();
+        FeatureLayout p = ExecutorEngines.load(model, backend).policy().layout();
+        DataLayout d = data.layout();
         if (p.userWidth() != d.userWidth() || p.contextWidth() != d.contextWidth() || p.itemWidth() != d.itemWidth()
                 || p.tasks() != d.tasks()) {
             throw new IllegalArgumentException("model " + model + ": its feature layout " + p
@@ -92,7 +96,7 @@ public final class BatchScoring {
                     scoreStep(ranker, step, request, result);
                 } catch (IllegalArgumentException | ClassCastException e) {
                     // the ranker's own message (argument, expected, actual) with the record it came from
-                    throw new java.io.UncheckedIOException(new io.enhancedrl.data.DataFormatException(
+                    throw new UncheckedIOException(new DataFormatException(
                             reader.file(row), reader.rowIndex(row), e.getMessage(), e));
                 }
                 return RowFactory.create(step.sessionId, step.stepIndex, result.ids(),

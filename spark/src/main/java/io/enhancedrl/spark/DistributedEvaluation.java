@@ -1,9 +1,8 @@
 package io.enhancedrl.spark;
 
+import io.enhancedrl.api.FeatureLayout;
 import io.enhancedrl.data.DataFormatException;
 import io.enhancedrl.data.DataLayout;
-
-import io.enhancedrl.api.FeatureLayout;
 import io.enhancedrl.data.LoggedStep;
 import io.enhancedrl.eval.OfflineGauc;
 import io.enhancedrl.eval.OfflineMetrics;
@@ -14,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -65,7 +65,7 @@ public final class DistributedEvaluation {
                 folder.add(reader.readChecked(rows.next(), step, layout));
             } catch (DataFormatException e) {
                 // fails the task; the driver's SparkException carries this message (file, row, column)
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return folder.finish();

@@ -266,4 +266,18 @@ class SparkPipelineTest {
         assertTrue(e2.getMessage().contains("part-00001.parquet") && e2.getMessage().contains("differs from"),
                 e2.getMessage());
     }
+
+    @Test
+    void aModelOfAnotherFeatureLayoutIsRefusedBeforeAnyTask() throws Exception {
+        Path model = SparkFixtures.policy(dir, sc, 8);
+        SparkLoggedData data = SparkLoggedData.read(spark, singleMachine.toString());
+        var l = data.layout();
+        SparkLoggedData wider = new SparkLoggedData(data.steps(), new io.enhancedrl.data.DataLayout(l.userWidth(),
+                l.contextWidth(), l.itemWidth() + 1, l.tasks(), l.listLength(), l.behaviours()));
+        var e = assertThrows(IllegalArgumentException.class, () -> BatchScoring.score(spark, wider, model, "scalar"));
+        assertTrue(e.getMessage().contains("does not match the data set's") && e.getMessage().contains("d_i="
+                + (l.itemWidth() + 1)), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> DistributedEvaluation.evaluate(spark, wider, model, "scalar", 2));
+    }
 }
