@@ -56,26 +56,18 @@ public record DataLayout(int userWidth, int contextWidth, int itemWidth, int tas
      */
     public static DataLayout fromMetadata(java.util.Map<String, String> footerMetadata, java.nio.file.Path file)
             throws DataFormatException {
-        java.util.Map<String, String> meta = new java.util.HashMap<>();
-        footerMetadata.forEach((k, v) -> {
-            if (v != null) {
-                meta.put(k, v);
-            }
-        });
-        return StepSchema.layoutFrom(meta, file);
+        return StepSchema.layoutFrom(LoggedDataReader.withoutNullValues(footerMetadata), file);
     }
 
     /**
-     * Checks a step read by another reader (Spark rows, say) exactly as {@link LoggedDataReader} checks its rows.
+     * What is wrong with a step read by another reader (Spark rows, say) under exactly the rules
+     * {@link LoggedDataReader} applies to its rows, or null when it is valid. The caller names the record: only a bad
+     * row needs its location, so a valid one costs no string or path.
      *
-     * @param file and {@code row} name the record in the error
-     * @throws DataFormatException naming the column, the expected and the actual value
+     * @return one sentence naming the column, the expected and the actual value, or null
      */
-    public void check(LoggedStep step, java.nio.file.Path file, long row) throws DataFormatException {
-        String problem = StepValidator.problem(step, this, true);
-        if (problem != null) {
-            throw new DataFormatException(file, row, problem);
-        }
+    public String problem(LoggedStep step) {
+        return StepValidator.problem(step, this, true);
     }
 
     @Override

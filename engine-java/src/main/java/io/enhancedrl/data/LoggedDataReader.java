@@ -105,7 +105,7 @@ public final class LoggedDataReader implements StepSource {
      * one; such keys are left out (a format key without a value is then reported as missing). Found by
      * fuzzing (LoggedDataFuzzTargetTest): Map.copyOf threw a NullPointerException out of open().
      */
-    private static Map<String, String> withoutNullValues(Map<String, String> footer) {
+    static Map<String, String> withoutNullValues(Map<String, String> footer) {
         Map<String, String> kept = new java.util.LinkedHashMap<>();
         footer.forEach((k, v) -> {
             if (k != null && v != null) {

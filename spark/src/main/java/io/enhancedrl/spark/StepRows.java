@@ -98,7 +98,10 @@ public final class StepRows implements Serializable {
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new DataFormatException(file(row), rowIndex(row), e.getMessage(), e);
         }
-        layout.check(into, file(row), rowIndex(row));
+        String problem = layout.problem(into);
+        if (problem != null) {
+            throw new DataFormatException(file(row), rowIndex(row), problem);
+        }
         return into;
     }
 
