@@ -420,12 +420,12 @@ public final class ProgressiveTrainer {
             b.clear();
             b.putLong(r.sessionId).putInt(r.stepIndex).put((byte) (r.done ? 1 : 0)).putInt(r.kept);
             crc.update(b.flip());
-            floats(crc, b, r.prefix);
-            floats(crc, b, r.rows);
-            floats(crc, b, r.actions);
-            floats(crc, b, r.centres);
-            floats(crc, b, r.rewards);
-            floats(crc, b, r.weights);
+            TrainingCheckpoint.updateCrc(crc, b, r.prefix);
+            TrainingCheckpoint.updateCrc(crc, b, r.rows);
+            TrainingCheckpoint.updateCrc(crc, b, r.actions);
+            TrainingCheckpoint.updateCrc(crc, b, r.centres);
+            TrainingCheckpoint.updateCrc(crc, b, r.rewards);
+            TrainingCheckpoint.updateCrc(crc, b, r.weights);
             for (int i = 0; i < r.kept; i++) {
                 b.clear();
                 b.putLong(r.ids[i]).put((byte) (r.shown[i] ? 1 : 0));
@@ -433,17 +433,6 @@ public final class ProgressiveTrainer {
             }
         }
         return records.size() + " steps, crc32c " + Long.toHexString(crc.getValue());
-    }
-
-    private static void floats(CRC32C crc, ByteBuffer b, float[] a) {
-        for (int i = 0; i < a.length; ) {
-            b.clear();
-            int n = Math.min(a.length - i, b.capacity() / Float.BYTES);
-            b.asFloatBuffer().put(a, i, n);
-            b.limit(n * Float.BYTES);
-            crc.update(b);
-            i += n;
-        }
     }
 
     /** Samples transitions uniformly from all data so far until the batch holds about batchPairs units. */

@@ -141,17 +141,21 @@ public record TrainingCheckpoint(Map<String, String> fingerprint, int round, lon
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (Map.Entry<String, SafeTensors.Tensor> e : tensors.entrySet()) {
             crc.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            float[] d = e.getValue().data();
-            for (int i = 0; i < d.length; ) {
-                buf.clear();
-                int n = Math.min(d.length - i, buf.capacity() / Float.BYTES);
-                buf.asFloatBuffer().put(d, i, n);
-                buf.limit(n * Float.BYTES);
-                crc.update(buf);
-                i += n;
-            }
+            updateCrc(crc, buf, e.getValue().data());
         }
         return crc.getValue();
+    }
+
+    /** Adds the floats' bytes, in the buffer's byte order, to the CRC; the buffer is scratch of any size. */
+    static void updateCrc(CRC32C crc, ByteBuffer buf, float[] a) {
+        for (int i = 0; i < a.length; ) {
+            buf.clear();
+            int n = Math.min(a.length - i, buf.capacity() / Float.BYTES);
+            buf.asFloatBuffer().put(a, i, n);
+            buf.limit(n * Float.BYTES);
+            crc.update(buf);
+            i += n;
+        }
     }
 
     /**
