@@ -12,8 +12,11 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Shared data of the serving tests: actors, requests, a brute-force reference ranking, allocation counts. */
-final class ServingFixtures {
+/**
+ * Shared data of the serving tests: actors, requests, a brute-force reference ranking, allocation counts. Public
+ * for the bindings module's serving tests (through the engine's test jar).
+ */
+public final class ServingFixtures {
 
     /** The simulator's layout: d_u 24, d_c 4, d_i 24, K 5 (state 57). */
     static final FeatureLayout SIM = new FeatureLayout(24, 4, 24, 5);
@@ -36,7 +39,7 @@ final class ServingFixtures {
     }
 
     /** Per-task ranges that differ by task, so a task mix-up shows. */
-    static FusionSpace fusion(int k) {
+    public static FusionSpace fusion(int k) {
         double[] pmin = new double[k];
         double[] pmax = new double[k];
         double[] bmin = new double[k];

@@ -6,13 +6,13 @@ import io.enhancedrl.api.RankResult;
 import io.enhancedrl.api.Ranker;
 import io.enhancedrl.api.RankerHealth;
 import io.enhancedrl.api.RankerOptions;
+import io.enhancedrl.api.ServingFixtures;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.Backends;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
 import io.enhancedrl.model.Mlp;
 import io.enhancedrl.model.MlpSpec;
-import io.enhancedrl.model.fusion.FusionSpace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,23 +53,12 @@ class GpuFaultServingTest {
         Mlp actor = new Mlp(MlpSpec.of(LAYOUT.stateWidth(), new int[]{16, 8}, Activation.RELU, LAYOUT.actionWidth(),
                 Activation.TANH));
         actor.initialize(7);
-        model = Ranker.Model.of(actor, LAYOUT, fusion(LAYOUT.tasks()), "fault test");
+        model = Ranker.Model.of(actor, LAYOUT, ServingFixtures.fusion(LAYOUT.tasks()), "fault test");
     }
 
     @AfterEach
     void close() {
         cuda.close();
-    }
-
-    static FusionSpace fusion(int k) {
-        double[] pmin = new double[k], pmax = new double[k], bmin = new double[k], bmax = new double[k];
-        for (int t = 0; t < k; t++) {
-            pmin[t] = 0.1 * t;
-            pmax[t] = 1.5 + 0.2 * t;
-            bmin[t] = 0.01 + 0.01 * t;
-            bmax[t] = 0.4 + 0.05 * t;
-        }
-        return new FusionSpace(pmin, pmax, bmin, bmax);
     }
 
     static RankRequest request(int n, long seed) {
