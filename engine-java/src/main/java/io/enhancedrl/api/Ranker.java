@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -84,7 +85,14 @@ public final class Ranker {
         this.ops = options.resolvedOps();
         this.fallbackOps = options.resolvedFallbackOps(ops);
         this.layout = model.layout();
+        prepare(model);
         this.current = new AtomicReference<>(model);
+    }
+
+    /** Packs the model's weights for both backends now, so that no request pays for it. */
+    private void prepare(Model model) {
+        model.packedFor(ops);
+        model.packedFor(fallbackOps);
     }
 
     /**
@@ -250,6 +258,7 @@ public final class Ranker {
             throw new IllegalArgumentException("model: expected layout " + layout + " (the layout this ranker serves)"
                     + " but model v" + model.version() + " (" + model.source() + ") has " + model.layout());
         }
+        prepare(model);
         return current.getAndSet(model);
     }
 
@@ -294,7 +303,7 @@ public final class Ranker {
     /** The ranking proper, on the state fillState put into w; writes reuse only once every op succeeded. */
     private RankResult compute(KernelOps k, Model m, RankRequest request, int n, Workspace w, RankResult reuse) {
         int tasks = layout.tasks();
-        m.actor.forwardSplit(k, n, layout.prefixWidth(), w.prefix, 0, n, w.rows, 0, w.mlp);
+        m.actor.forwardSplit(k, n, layout.prefixWidth(), w.prefix, 0, n, w.rows, 0, w.mlp, m.packedFor(k));
         checkActions(request, n, w);
         m.fusion.map(n, w.mlp.output(), 0, w.power, 0, w.bias, 0);
         k.fusionScore(n, tasks, w.mtl, 0, w.power, 0, w.bias, 0, w.scores, 0);
@@ -489,6 +498,8 @@ public final class Ranker {
         private final FusionSpace fusion;
         private final long version;
         private final String source;
+        /** The actor's per-candidate weights packed by each backend that served this model (see packedFor). */
+        private final ConcurrentHashMap<KernelOps, float[][]> packs = new ConcurrentHashMap<>();
 
         private Model(Mlp actor, FeatureLayout layout, FusionSpace fusion, String source) {
             PolicyFile.checkConsistent(actor, layout, fusion);
@@ -548,6 +559,26 @@ public final class Ranker {
         public String source() {
             return source;
         }
+
+        /**
+         * The actor's per-candidate weights in the backend's preferred layout ({@link Mlp#packForSplit}), or null
+         * when it has none; built on first use per backend (the ranker does it when the model is installed) and
+         * then shared read-only by every thread, which the model's never-changing weights make safe. Costs one
+         * more copy of the weights per backend.
+         */
+        float[][] packedFor(KernelOps backend) {
+            float[][] p = packs.get(backend);
+            if (p == null) {
+                p = packs.computeIfAbsent(backend, b -> {
+                    float[][] q = actor.packForSplit(b, layout.prefixWidth());
+                    return q == null ? NO_PACK : q;
+                });
+            }
+            return p == NO_PACK ? null : p;
+        }
+
+        /** Stands for "this backend packs nothing" in the map, which cannot hold null. */
+        private static final float[][] NO_PACK = new float[0][];
 
         /** A copy of the actor (e.g. to export it); the model's own parameters stay private. */
         public Mlp actorCopy() {

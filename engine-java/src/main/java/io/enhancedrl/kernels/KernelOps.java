@@ -33,6 +33,39 @@ public interface KernelOps {
     }
 
     /**
+     * Rows that a multi-layer inference pass over pre-packed weights should push through every layer before
+     * starting the next rows ({@link io.enhancedrl.model.Mlp#forwardSplit} with packed weights): each layer's
+     * output is then read by the next layer while it is still in the core's private caches. The default,
+     * {@code Integer.MAX_VALUE}, means the whole batch at once, which is what a device backend wants (fewer,
+     * larger launches). The result does not depend on it: every row is computed on its own.
+     */
+    default int forwardRowBlock() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Weights W[in][out] (at wOff) rearranged into this backend's preferred layout for
+     * {@link #linearForwardPacked}, or null when the backend has none (the default) or it would not help. For
+     * weights that stay fixed over many calls, such as a served policy's: the copy is valid only while w is
+     * unchanged. This is what ONNX Runtime does to constant weights when it creates a session.
+     */
+    default float[] packWeights(int in, int out, float[] w, int wOff) {
+        return null;
+    }
+
+    /**
+     * {@link #linearForward} with the same w also given as {@code packed}, the result of {@link #packWeights}
+     * on this backend for these w, in and out (or null); same result to the bit. The default ignores packed.
+     *
+     * @throws IllegalArgumentException if packed is not null and has the wrong length for in and out
+     */
+    default void linearForwardPacked(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
+                                     float[] packed, float[] bias, int biasOff, int rowsPerBias, Activation act,
+                                     float[] y, int yOff) {
+        linearForward(n, in, out, x, xOff, w, wOff, bias, biasOff, rowsPerBias, act, y, yOff);
+    }
+
+    /**
      * Linear layer with fused bias and activation over a batch of n rows:
      * {@code y[i][o] = act( sum_k x[i][k] * w[k][o] + bias[i / rowsPerBias][o] )}.
      *

@@ -114,12 +114,47 @@ public final class Mlp {
      */
     public void forwardSplit(KernelOps ops, int n, int prefixWidth, float[] prefix, int prefixOff, int rowsPerPrefix,
                              float[] rows, int rowsOff, MlpWorkspace ws) {
-        checkCommon(ops, n, ws);
-        int in = spec.inputWidth();
-        if (prefixWidth < 1 || prefixWidth >= in) {
-            throw new IllegalArgumentException("prefixWidth: expected 1.." + (in - 1) + " (inputWidth " + in
-                    + " minus at least one per-row column) but was " + prefixWidth);
+        forwardSplit(ops, n, prefixWidth, prefix, prefixOff, rowsPerPrefix, rows, rowsOff, ws, null);
+    }
+
+    /**
+     * The weights of {@link #forwardSplit} packed by the backend ({@link KernelOps#packWeights}): entry 0 is
+     * layer 0's prefix rows (W1[0:prefixWidth]), entry 1 its per-row rows (W1[prefixWidth:]), entry l + 1 layer
+     * l for l &gt;= 1; null entries where the backend does not pack, and null overall when it packs none. Valid
+     * while the parameters do not change: for serving a policy whose weights are fixed, as
+     * {@link io.enhancedrl.api.Ranker.Model} does.
+     */
+    public float[][] packForSplit(KernelOps ops, int prefixWidth) {
+        checkPrefixWidth(prefixWidth);
+        int layers = spec.layerCount();
+        int h1 = spec.layerOutput(0);
+        float[][] packed = new float[layers + 1][];
+        packed[0] = ops.packWeights(prefixWidth, h1, params, spec.weightOffset(0));
+        boolean any = packed[0] != null;
+        for (int l = 0; l < layers; l++) {
+            int skip = l == 0 ? prefixWidth : 0;
+            packed[l + 1] = ops.packWeights(spec.layerInput(l) - skip, spec.layerOutput(l), params,
+                    spec.weightOffset(l) + skip * spec.layerOutput(l));
+            any |= packed[l + 1] != null;
         }
+        return any ? packed : null;
+    }
+
+    /**
+     * {@link #forwardSplit} with the per-row weights pre-packed by {@link #packForSplit} for the same ops and
+     * prefixWidth (or null: pack nothing). Same result to the bit. With packed weights the rows go through all
+     * layers in blocks of {@link KernelOps#forwardRowBlock} rows (whole prefix groups), so that each layer's
+     * output is still in cache when the next layer reads it.
+     */
+    public void forwardSplit(KernelOps ops, int n, int prefixWidth, float[] prefix, int prefixOff, int rowsPerPrefix,
+                             float[] rows, int rowsOff, MlpWorkspace ws, float[][] packed) {
+        checkCommon(ops, n, ws);
+        if (packed != null && packed.length != spec.layerCount() + 1) {
+            throw new IllegalArgumentException("packed: expected " + (spec.layerCount() + 1) + " entries (from"
+                    + " packForSplit: the prefix part, then one per layer) but was " + packed.length);
+        }
+        int in = spec.inputWidth();
+        checkPrefixWidth(prefixWidth);
         if (rowsPerPrefix < 1) {
             throw new IllegalArgumentException("rowsPerPrefix: expected >= 1 but was " + rowsPerPrefix);
         }
@@ -130,12 +165,45 @@ public final class Mlp {
         int h1 = spec.layerOutput(0);
         int w1 = spec.weightOffset(0);
         // Prefix part, pre-activation: [prefixRows][h1] = prefix . W1[0:prefixWidth] + b1 (b1 shared by all).
-        ops.linearForward(prefixRows, prefixWidth, h1, prefix, prefixOff, params, w1,
-                params, spec.biasOffset(0), Math.max(1, prefixRows), Activation.IDENTITY, ws.prefixScratch, 0);
-        // Per-row part; W1's rows prefixWidth.. start prefixWidth * h1 floats after W1.
-        ops.linearForward(n, rowWidth, h1, rows, rowsOff, params, w1 + prefixWidth * h1,
-                ws.prefixScratch, 0, rowsPerPrefix, spec.layerActivation(0), ws.layerOutput(0), 0);
-        forwardFromLayer1(ops, n, ws);
+        ops.linearForwardPacked(prefixRows, prefixWidth, h1, prefix, prefixOff, params, w1, packed == null ? null
+                : packed[0], params, spec.biasOffset(0), Math.max(1, prefixRows), Activation.IDENTITY, ws.prefixScratch, 0);
+        if (packed == null) {
+            // Per-row part; W1's rows prefixWidth.. start prefixWidth * h1 floats after W1.
+            ops.linearForward(n, rowWidth, h1, rows, rowsOff, params, w1 + prefixWidth * h1,
+                    ws.prefixScratch, 0, rowsPerPrefix, spec.layerActivation(0), ws.layerOutput(0), 0);
+            forwardFromLayer1(ops, n, ws);
+            return;
+        }
+        // In blocks of lcm(backend hint, prefix group) rows: whole prefix groups (block rows i0.. take their prefix
+        // rows from i0 / rowsPerPrefix on; any block will do when all rows share one prefix row), and a multiple
+        // of the hint, whose row tiles then line up with those of one unblocked pass (the same bits).
+        long group = rowsPerPrefix >= n ? 1 : rowsPerPrefix;
+        long hint = Math.max(1, ops.forwardRowBlock());
+        long lcm = hint / gcd(hint, group) * group;
+        int block = lcm >= n ? Math.max(n, 1) : (int) lcm;
+        for (int i0 = 0; i0 < n; i0 += block) {
+            int blockRows = Math.min(block, n - i0);
+            ops.linearForwardPacked(blockRows, rowWidth, h1, rows, rowsOff + i0 * rowWidth, params,
+                    w1 + prefixWidth * h1, packed[1], ws.prefixScratch, i0 / rowsPerPrefix * h1, rowsPerPrefix,
+                    spec.layerActivation(0), ws.layerOutput(0), i0 * h1);
+            for (int l = 1; l < spec.layerCount(); l++) {
+                ops.linearForwardPacked(blockRows, spec.layerInput(l), spec.layerOutput(l), ws.layerOutput(l - 1),
+                        i0 * spec.layerInput(l), params, spec.weightOffset(l), packed[l + 1], params, spec.biasOffset(l),
+                        blockRows, spec.layerActivation(l), ws.layerOutput(l), i0 * spec.layerOutput(l));
+            }
+        }
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    private void checkPrefixWidth(int prefixWidth) {
+        int in = spec.inputWidth();
+        if (prefixWidth < 1 || prefixWidth >= in) {
+            throw new IllegalArgumentException("prefixWidth: expected 1.." + (in - 1) + " (inputWidth " + in
+                    + " minus at least one per-row column) but was " + prefixWidth);
+        }
     }
 
     /**

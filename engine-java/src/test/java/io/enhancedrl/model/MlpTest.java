@@ -3,6 +3,7 @@ package io.enhancedrl.model;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.KernelOps;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
+import io.enhancedrl.kernels.cpu.VectorKernelOps;
 import io.enhancedrl.testing.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -178,6 +179,52 @@ class MlpTest {
         mlp.forwardSplit(OPS, n, prefixWidth, prefix, prefixOff, rowsPerPrefix, rows, rowsOff, split);
         Tolerance.FP32.forReduction(in + spec.maxWidth())
                 .assertClose("forwardSplit vs forward", full.output(), 0, split.output(), 0, n * spec.outputWidth());
+    }
+
+    static Stream<Arguments> packedSplitCases() {
+        List<Arguments> list = new ArrayList<>();
+        MlpSpec actor = MlpSpec.of(37, new int[] {40, 24}, Activation.RELU, 10, Activation.TANH);
+        for (KernelOps ops : List.of(ScalarKernelOps.INSTANCE, VectorKernelOps.INSTANCE)) {
+            for (int n : new int[] {1, 5, 47, 48, 49, 100, 197}) {
+                for (int rowsPerPrefix : new int[] {1, 7, n}) {
+                    list.add(Arguments.of(ops.name(), actor, 11, n, rowsPerPrefix));
+                }
+            }
+        }
+        return list.stream();
+    }
+
+    /** Packed weights and blocks of rows must not change a single bit of the split forward pass. */
+    @ParameterizedTest(name = "{0} {1} prefix={2} n={3} rowsPerPrefix={4}")
+    @MethodSource("packedSplitCases")
+    void forwardSplitWithPackedWeightsIsBitIdentical(String backend, MlpSpec spec, int prefixWidth, int n,
+                                                     int rowsPerPrefix) {
+        KernelOps ops = backend.equals("vector") ? VectorKernelOps.INSTANCE : ScalarKernelOps.INSTANCE;
+        Random r = new Random(17L * n + rowsPerPrefix);
+        Mlp mlp = new Mlp(spec);
+        ReferenceMlp.randomize(spec, mlp.params(), 0, r.nextLong());
+        int prefixRows = (n + rowsPerPrefix - 1) / rowsPerPrefix;
+        int rowWidth = spec.inputWidth() - prefixWidth;
+        float[] prefix = ReferenceMlp.uniform(r, 3 + prefixRows * prefixWidth, 1.5f);
+        float[] rows = ReferenceMlp.uniform(r, 1 + n * rowWidth, 1.5f);
+        MlpWorkspace plain = new MlpWorkspace(spec, n);
+        MlpWorkspace packed = new MlpWorkspace(spec, n);
+        float[][] packs = mlp.packForSplit(ops, prefixWidth);
+        if (ops == ScalarKernelOps.INSTANCE) {
+            assertEquals(null, packs, "the scalar reference packs nothing");
+        } else {
+            assertEquals(spec.layerCount() + 1, packs.length);
+        }
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 3, rowsPerPrefix, rows, 1, plain);
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 3, rowsPerPrefix, rows, 1, packed, packs);
+        for (int l = 0; l < spec.layerCount(); l++) {
+            float[] a = java.util.Arrays.copyOf(plain.layerOutput(l), n * spec.layerOutput(l));
+            float[] b = java.util.Arrays.copyOf(packed.layerOutput(l), n * spec.layerOutput(l));
+            assertArrayEquals(a, b, "layer " + l + " output, bit for bit");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mlp.forwardSplit(ops, n,
+                prefixWidth, prefix, 3, rowsPerPrefix, rows, 1, packed, new float[spec.layerCount()][]));
+        assertTrue(e.getMessage().startsWith("packed: expected " + (spec.layerCount() + 1) + " entries"), e.getMessage());
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class VectorBackend implements BackendProvider {
                     "use the scalar backend (or remove a too small -XX:MaxVectorSize)");
         }
         return Availability.available("Vector API, FloatVector " + bits + " bits = " + (bits / 32)
-                + " floats, 6x2 register tiles");
+                + " floats, " + (bits >= 512 ? 6 : 4) + "x2 register tiles"); // VectorKernelOps.MR, without loading it
     }
 
     @Override

@@ -12,17 +12,23 @@ import jdk.incubator.vector.VectorSpecies;
  * against it by the parity tests, with the matrix products register-blocked.
  *
  * <h2>The GEMM micro-kernel</h2>
- * {@code C[MR][NV*L] = seed + A[MR][K] * B[K][NV*L]}, B row-major with its columns contiguous (the W[in][out]
- * layout). For every k the kernel broadcasts A[r][k] for MR rows and multiplies it against NV vectors of
- * B's row k, so MR*NV accumulators live in registers for the whole reduction and B is loaded once per MR
+ * {@code C[MR][2L] = seed + A[MR][K] * B[K][2L]}, B row-major with its columns contiguous (the W[in][out]
+ * layout). For every k the kernel broadcasts A[r][k] for MR rows and multiplies it against the 2 vectors of
+ * B's row k, so 2 MR accumulators live in registers for the whole reduction and B is loaded once per MR
  * rows. The forward pass is this with A = x, B = W, seed = the bias row; the weight gradient is the same
  * kernel with A = x transposed (read with a stride), B = dz and seed = the old dW (or zero). The input
  * gradient dx = dz W^T is the same kernel with A = dz and B = W^T (W transposed once per call into a
  * per-thread scratch), so no kernel needs a horizontal sum.
  *
- * <p>Tiles: MR x NV = 6 x 2 for the bulk (12 accumulators; measured best against 4x2, 8x2 and 4x3, see
- * docs/performance.md), 4 x 2 and 1 x 2 for the leftover rows, and masked 4 x 1 / 1 x 1 tiles for the last
- * out % 2L columns. ReLU is applied to the accumulators before the store, tanh in a vector pass after it.
+ * <p>Both operands are packed first, as in BLIS ({@link #gemm}): the MR-row tiles of A into [tile][k][MR] and
+ * each 2L-column panel of B into [k][2L], so the tile's loop reads both through one index with constant
+ * offsets. A served policy's weights are packed once ({@link #packWeights}) instead of per call.
+ *
+ * <p>Tiles: MR x 2 with MR = 6 on AVX-512 (12 accumulators; measured best against 4x2, 8x2 and 4x3) and
+ * MR = 4 on AVX2, whose 16 registers a 6-row tile overflows ({@link #MR}); rows left over use 4 x 2 and 1 x 2
+ * tiles that read A in place, and the last out % 2L columns masked 4 x 1 / 1 x 1 tiles (or, with packed
+ * weights on AVX2, the main tile over a zero-padded panel through a scratch tile). ReLU is applied to the
+ * accumulators before the store, tanh in a vector pass after it.
  *
  * <p>Rules that keep it fast (see the research notes, section 5): the species is one {@code static final}
  * constant and never a parameter; vectors and masks never cross a method boundary (masks are rebuilt
@@ -56,6 +62,19 @@ public final class VectorKernelOps implements KernelOps {
         return "vector";
     }
 
+    /**
+     * Rows per block of a packed multi-layer pass ({@link KernelOps#forwardRowBlock}): 48 rows of the actor's
+     * activations (256 + 128 + 64 + 10 floats each, 88 KiB) stay in L2 next to its 257 KiB of packed weights
+     * (Zen 3: 512 KiB L2 per core). A multiple of 12, so blocks split rows into tiles exactly as one call
+     * over all rows does (4- and 6-row tiles), and the result is bit-identical to the unblocked pass.
+     */
+    static final int FORWARD_ROW_BLOCK = 48;
+
+    @Override
+    public int forwardRowBlock() {
+        return FORWARD_ROW_BLOCK;
+    }
+
     /** Bits per vector of the species in use, for logs. */
     public static int vectorBits() {
         return S.vectorBitSize();
@@ -68,12 +87,55 @@ public final class VectorKernelOps implements KernelOps {
     @Override
     public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
                               float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+        forward(n, in, out, x, xOff, w, wOff, null, bias, biasOff, rowsPerBias, act, y, yOff);
+    }
+
+    /**
+     * W in panels of 2L columns, each [in][2L] ({@link #packPanel}), one after the other, the last one padded
+     * with zero columns when 2L does not divide out: what {@link #gemm} otherwise copies into scratch for every
+     * block of rows (and the padded tail lets the last, narrow layer run on the main tile; see {@link #gemm}).
+     */
+    @Override
+    public float[] packWeights(int in, int out, float[] w, int wOff) {
+        if (in == 0 || out == 0) {
+            return null;
+        }
+        int full = out / (2 * L);
+        float[] packed = new float[packedLength(in, out)];
+        for (int q = 0; q < full; q++) {
+            packPanel(in, w, wOff + q * 2 * L, out, packed, q * in * PANEL_STEP);
+        }
+        int tail = out - full * 2 * L;
+        for (int p = 0; tail > 0 && p < in; p++) {
+            System.arraycopy(w, wOff + p * out + full * 2 * L, packed, (full * in + p) * PANEL_STEP, tail);
+        }
+        return packed;
+    }
+
+    /** Floats in {@link #packWeights}' result: ceil(out / 2L) panels of in x 2L. */
+    static int packedLength(int in, int out) {
+        return (out + 2 * L - 1) / (2 * L) * in * PANEL_STEP;
+    }
+
+    @Override
+    public void linearForwardPacked(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] packed,
+                                    float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+        if (packed != null && packed.length != packedLength(in, out)) {
+            throw new IllegalArgumentException("packed: expected " + packedLength(in, out)
+                    + " floats (packWeights(in = " + in + ", out = " + out + ") of the " + name() + " backend, "
+                    + vectorBits() + "-bit vectors) but was " + packed.length);
+        }
+        forward(n, in, out, x, xOff, w, wOff, packed, bias, biasOff, rowsPerBias, act, y, yOff);
+    }
+
+    private static void forward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] packed,
+                                float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
         // ReLU is applied to the accumulators at the store; tanh in a vector pass after each row block
         // ({@link #tanh}; a scalar Math.tanh pass cost 8 % of the actor's forward at batch 512, 44 us of 530).
         int store = act == Activation.RELU ? ACT_RELU : ACT_IDENTITY;
         for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
             int rows = Math.min(n, i0 + ROW_BLOCK) - i0;
-            gemm(rows, in, out, x, xOff + i0 * in, in, 1, w, wOff, out,
+            gemm(rows, in, out, x, xOff + i0 * in, in, 1, w, wOff, out, packed,
                     bias, biasOff, i0, rowsPerBias, out, store, y, yOff + i0 * out);
             if (act == Activation.TANH) {
                 // a separate pass over the block (still in L1): inlined into every tile, the lane tanh made the
@@ -98,39 +160,207 @@ public final class VectorKernelOps implements KernelOps {
      * C[rows][cols] = store(seed + A B) where A[r][p] = a[aOff + r*aRowStride + p*aStep], B[p][o] =
      * b[bOff + p*bStep + o], C[r][o] = c[cOff + r*cols + o]; the seed row of C row r is
      * seed[seedOff + ((seedRow0 + r) / seedRowsPer) * seedStride + o], or zero when seed is null.
-     * Column panels of 2L outer, so a K x 2L panel of B stays in L1 while the row tiles sweep over it.
+     *
+     * <p>Packed as in BLIS when there is at least one full {@link #MR}-row tile: those rows of A are copied once
+     * per call into per-thread scratch as [tile][p][MR] ({@link #packRows}), and each K x 2L column panel of B as
+     * [p][2L] ({@link #packPanel}), which then stays in L1 while the tiles sweep over it. The main tile then
+     * addresses A and B through one loop counter times constants: a single index register with displacements
+     * instead of one register and one address computation per row, and bounds checks C2 hoists out of the
+     * loop; B's rows are 2L floats apart instead of {@code out} (at out = 256, 1 KiB, a panel maps onto 4 of
+     * L1's 64 sets, and 89- or 256-row panels were refetched from L2 by every tile). The copies are the same
+     * numbers used in the same order, so the result is bit-identical to reading A and B in place. Leftover rows
+     * read A in place and B from the packed panel; the last {@code cols % 2L} columns read both in place.
      */
     private static void gemm(int rows, int kLen, int cols, float[] a, int aOff, int aRowStride, int aStep,
-                             float[] b, int bOff, int bStep,
+                             float[] b, int bOff, int bStep, float[] bPacked,
                              float[] seed, int seedOff, int seedRow0, int seedRowsPer, int seedStride,
                              int store, float[] c, int cOff) {
+        int tiles = 0;
+        // MR-row tiles; with MR = 6, end with two 4-row tiles rather than 6 + 2 single rows
+        while (rows - MR * tiles >= MR && (MR == 4 || rows - MR * tiles != 8)) {
+            tiles++;
+        }
+        float[] packedRows = null;
+        float[] panel = null;
+        // a padded tail panel of pre-packed weights runs on the 4-row tile too (MR = 4; see below)
+        boolean packedTail = bPacked != null && MR == 4 && cols % (2 * L) != 0;
+        if (tiles > 0 && (cols >= 2 * L || packedTail)) {
+            packedRows = scratch(PACKED_ROWS, tiles * MR * kLen);
+            packRows(tiles, kLen, a, aOff, aRowStride, aStep, packedRows);
+            if (bPacked == null) {
+                panel = scratch(PANEL, kLen * PANEL_STEP);
+            }
+        }
         int o = 0;
         for (; o + 2 * L <= cols; o += 2 * L) {
+            // B's panel: pre-packed, packed now (when tiles will reuse it), or read in place
+            float[] pb = b;
+            int pbOff = bOff + o;
+            int pbStep = bStep;
+            if (bPacked != null) {
+                pb = bPacked;
+                pbOff = o / (2 * L) * kLen * PANEL_STEP;
+                pbStep = PANEL_STEP;
+            } else if (panel != null) {
+                packPanel(kLen, b, bOff + o, bStep, panel, 0);
+                pb = panel;
+                pbOff = 0;
+                pbStep = PANEL_STEP;
+            }
             int r = 0;
-            // 6-row tiles, but end with two 4-row tiles rather than 6 + 2 single rows
-            for (; rows - r >= 6 && rows - r != 8; r += 6) {
-                tile6x2(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep,
-                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+            for (int t = 0; t < tiles && packedRows != null; t++, r += MR) {
+                if (MR == 6) {
+                    tile6x2(kLen, packedRows, t * MR * kLen, pb, pbOff,
+                            seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+                } else {
+                    tile4x2p(kLen, packedRows, t * MR * kLen, pb, pbOff,
+                            seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+                }
             }
             for (; r + 4 <= rows; r += 4) {
-                tile4x2(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep,
+                tile4x2(kLen, a, aOff + r * aRowStride, aRowStride, aStep, pb, pbOff, pbStep,
                         seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
             }
             for (; r < rows; r++) {
-                tile1x2(kLen, a, aOff + r * aRowStride, aStep, b, bOff + o, bStep,
+                tile1x2(kLen, a, aOff + r * aRowStride, aStep, pb, pbOff, pbStep,
                         seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o);
             }
         }
-        for (; o < cols; o += L) {
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) {
-                tile4x1m(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep, cols - o,
-                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+        if (o < cols) {
+            int r0 = 0;
+            if (packedTail && packedRows != null) {
+                // The main tile over the zero-padded tail panel, through a 4 x 2L scratch tile: the seed's valid
+                // columns are copied in (zeros after them), the tile runs unmasked, the valid columns are copied
+                // out. The same seed and the same FMA chain per output as in place, so the same bits. (A masked
+                // copy of the tile made C1 run out of virtual registers; the method then stayed at tier 2, where
+                // every Vector API call allocates: 250 kB per request.)
+                int pOff = o / (2 * L) * kLen * PANEL_STEP;
+                int w = cols - o;
+                float[] tail = scratch(TAIL_TILE, 2 * 4 * PANEL_STEP);
+                int cTile = 4 * PANEL_STEP;
+                for (int t = 0; t < tiles; t++, r0 += MR) {
+                    if (seed != null) {
+                        for (int r = 0; r < 4; r++) {
+                            int src = seedAt(seedOff + o, seedRow0 + r0 + r, seedRowsPer, seedStride);
+                            for (int j = 0; j < PANEL_STEP; j++) {
+                                tail[r * PANEL_STEP + j] = j < w ? seed[src + j] : 0f;
+                            }
+                        }
+                    }
+                    tile4x2p(kLen, packedRows, t * MR * kLen, bPacked, pOff, seed == null ? null : tail, 0, 0, 1,
+                            PANEL_STEP, store, tail, cTile, PANEL_STEP);
+                    for (int r = 0; r < 4; r++) {
+                        System.arraycopy(tail, cTile + r * PANEL_STEP, c, cOff + (r0 + r) * cols + o, w);
+                    }
+                }
             }
-            for (; r < rows; r++) {
-                tile1x1m(kLen, a, aOff + r * aRowStride, aStep, b, bOff + o, bStep, cols - o,
-                        seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o);
+            for (; o < cols; o += L) {
+                int r = r0;
+                for (; r + 4 <= rows; r += 4) {
+                    tile4x1m(kLen, a, aOff + r * aRowStride, aRowStride, aStep, b, bOff + o, bStep, cols - o,
+                            seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
+                }
+                for (; r < rows; r++) {
+                    tile1x1m(kLen, a, aOff + r * aRowStride, aStep, b, bOff + o, bStep, cols - o,
+                            seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o);
+                }
             }
+        }
+    }
+
+
+    /**
+     * Rows of the main register tile: 6 with AVX-512's 32 vector registers, 4 with AVX2's 16. A 6 x 2 tile holds
+     * 12 accumulators and 2 B vectors, and C2 issues the broadcasts of A early (2-5 live at once), so on AVX2
+     * it spilled accumulators to the stack inside the loop, a store and a reload on their FMA chains (seen in
+     * the disassembly; 34 GFLOP/s against 65-88 for 4 x 2 on Zen 3). 5 x 2 spilled too; 4 x 2 (8 accumulators
+     * + 2 + 4 = 14 registers) does not, and 8 independent chains are what two FMA pipes of latency 4 need.
+     */
+    static final int MR = S.vectorBitSize() >= 512 ? 6 : 4;
+
+    /** Floats between two rows of a packed panel of B: its width, 2L. */
+    static final int PANEL_STEP = 2 * L;
+
+    /** Per-thread scratch: one packed column panel of B. */
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
+    /** Per-thread scratch: a seed tile and a result tile of 4 x 2L for the padded tail panel (see gemm). */
+    private static final ThreadLocal<float[][]> TAIL_TILE = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
+    /** Per-thread scratch: the full MR-row tiles of A, packed. */
+    private static final ThreadLocal<float[][]> PACKED_ROWS = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
+
+    /** The holder's array, grown to at least len floats: no allocation per call once warm. */
+    private static float[] scratch(ThreadLocal<float[][]> holderOf, int len) {
+        float[][] holder = holderOf.get();
+        if (holder[0].length < len) {
+            holder[0] = new float[len];
+        }
+        return holder[0];
+    }
+
+    /**
+     * dst[t][p][r] = A[MR t + r][p] for t < tiles, p < kLen, r < MR (A as in {@link #gemm}). This runs once per
+     * row of A per layer, so its speed shows (it was 20 % of an N = 512 ranking as a generic strided loop):
+     * the two layouts that occur get loops whose indices are the loop counter times a constant.
+     */
+    private static void packRows(int tiles, int kLen, float[] a, int aOff, int aRowStride, int aStep, float[] dst) {
+        for (int t = 0; t < tiles; t++) {
+            int row0 = aOff + MR * t * aRowStride;
+            int d = t * MR * kLen;
+            if (aStep == 1) {
+                packRowsAlongK(kLen, a, row0, aRowStride, dst, d); // the forward pass: A's rows are x's rows
+            } else if (aRowStride == 1) {
+                for (int p = 0; p < kLen; p++) { // the weight gradient: A = x^T, MR consecutive floats per p
+                    int src = row0 + p * aStep;
+                    int q = d + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        dst[q + r] = a[src + r];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kLen; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        dst[d + p * MR + r] = a[row0 + p * aStep + r * aRowStride];
+                    }
+                }
+            }
+        }
+    }
+
+    /** dst[d + p*MR + r] = a[row0 + r*stride + p] for the MR rows of one tile, unrolled over the rows. */
+    private static void packRowsAlongK(int kLen, float[] a, int row0, int stride, float[] dst, int d) {
+        int r1 = row0 + stride;
+        int r2 = r1 + stride;
+        int r3 = r2 + stride;
+        if (MR == 4) {
+            for (int p = 0; p < kLen; p++) {
+                int q = d + 4 * p;
+                dst[q] = a[row0 + p];
+                dst[q + 1] = a[r1 + p];
+                dst[q + 2] = a[r2 + p];
+                dst[q + 3] = a[r3 + p];
+            }
+        } else {
+            int r4 = r3 + stride;
+            int r5 = r4 + stride;
+            for (int p = 0; p < kLen; p++) {
+                int q = d + 6 * p;
+                dst[q] = a[row0 + p];
+                dst[q + 1] = a[r1 + p];
+                dst[q + 2] = a[r2 + p];
+                dst[q + 3] = a[r3 + p];
+                dst[q + 4] = a[r4 + p];
+                dst[q + 5] = a[r5 + p];
+            }
+        }
+    }
+
+    /** panel[pOff + p*2L + j] = B[p][j] for p < kLen, j < 2L, B row p starting at bOff + p*bStep. */
+    private static void packPanel(int kLen, float[] b, int bOff, int bStep, float[] panel, int pOff) {
+        for (int p = 0; p < kLen; p++) {
+            int src = bOff + p * bStep;
+            int dst = pOff + p * PANEL_STEP;
+            FloatVector.fromArray(S, b, src).intoArray(panel, dst);
+            FloatVector.fromArray(S, b, src + L).intoArray(panel, dst + L);
         }
     }
 
@@ -140,18 +370,14 @@ public final class VectorKernelOps implements KernelOps {
     }
 
     /**
-     * The main 6 x 2L register tile (12 accumulators, 2 B vectors, 1 broadcast: 15 of AVX-512's 32
-     * registers). 6x2 measured 10-40 % faster than 4x2 here (docs/performance.md): with FMA latency 4 and
-     * two FMA pipes, 8 independent chains are the bare minimum and 12 leave slack.
+     * The main tile with 32 vector registers (AVX-512): 6 x 2L over packed operands, A's rows at
+     * ap[aOff + 6p + r], B's panel at panel[2L p + j] (12 accumulators, 2 B vectors, the broadcasts). 6x2 measured
+     * 10-40 % faster than 4x2 on AVX-512 (docs/performance.md): with FMA latency 4 and two FMA pipes, 8
+     * independent chains are the bare minimum and 12 leave slack.
      */
-    static void tile6x2(int kLen, float[] a, int a0, int aRowStride, int aStep, float[] b, int bOff, int bStep,
+    static void tile6x2(int kLen, float[] ap, int aOff, float[] panel, int pOff,
                         float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
                         int store, float[] c, int cOff, int cStride) {
-        int a1 = a0 + aRowStride;
-        int a2 = a1 + aRowStride;
-        int a3 = a2 + aRowStride;
-        int a4 = a3 + aRowStride;
-        int a5 = a4 + aRowStride;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (seed == null) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
@@ -176,26 +402,26 @@ public final class VectorKernelOps implements KernelOps {
             c51 = FloatVector.fromArray(S, seed, s + L);
         }
         for (int p = 0; p < kLen; p++) {
-            int bi = bOff + p * bStep;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            int ap = p * aStep;
-            FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
+            int bi = pOff + p * PANEL_STEP;
+            FloatVector b0 = FloatVector.fromArray(S, panel, bi);
+            FloatVector b1 = FloatVector.fromArray(S, panel, bi + L);
+            int ai = aOff + 6 * p;
+            FloatVector v = FloatVector.broadcast(S, ap[ai]);
             c00 = v.fma(b0, c00);
             c01 = v.fma(b1, c01);
-            v = FloatVector.broadcast(S, a[a1 + ap]);
+            v = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = v.fma(b0, c10);
             c11 = v.fma(b1, c11);
-            v = FloatVector.broadcast(S, a[a2 + ap]);
+            v = FloatVector.broadcast(S, ap[ai + 2]);
             c20 = v.fma(b0, c20);
             c21 = v.fma(b1, c21);
-            v = FloatVector.broadcast(S, a[a3 + ap]);
+            v = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = v.fma(b0, c30);
             c31 = v.fma(b1, c31);
-            v = FloatVector.broadcast(S, a[a4 + ap]);
+            v = FloatVector.broadcast(S, ap[ai + 4]);
             c40 = v.fma(b0, c40);
             c41 = v.fma(b1, c41);
-            v = FloatVector.broadcast(S, a[a5 + ap]);
+            v = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = v.fma(b0, c50);
             c51 = v.fma(b1, c51);
         }
@@ -227,7 +453,69 @@ public final class VectorKernelOps implements KernelOps {
         c51.intoArray(c, cOff + 5 * cStride + L);
     }
 
-    /** 4 rows of {@link #tile6x2}, for a remainder of 4 or 5 rows. */
+    /**
+     * The main tile with 16 vector registers (AVX2, see {@link #MR}): {@link #tile6x2} with 4 rows, A's rows at
+     * ap[aOff + 4p + r].
+     */
+    static void tile4x2p(int kLen, float[] ap, int aOff, float[] panel, int pOff,
+                        float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
+                        int store, float[] c, int cOff, int cStride) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (seed == null) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
+        } else {
+            int s = seedAt(seedOff, row0, seedRowsPer, seedStride);
+            c00 = FloatVector.fromArray(S, seed, s);
+            c01 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 1, seedRowsPer, seedStride);
+            c10 = FloatVector.fromArray(S, seed, s);
+            c11 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 2, seedRowsPer, seedStride);
+            c20 = FloatVector.fromArray(S, seed, s);
+            c21 = FloatVector.fromArray(S, seed, s + L);
+            s = seedAt(seedOff, row0 + 3, seedRowsPer, seedStride);
+            c30 = FloatVector.fromArray(S, seed, s);
+            c31 = FloatVector.fromArray(S, seed, s + L);
+        }
+        for (int p = 0; p < kLen; p++) {
+            int bi = pOff + p * PANEL_STEP;
+            FloatVector b0 = FloatVector.fromArray(S, panel, bi);
+            FloatVector b1 = FloatVector.fromArray(S, panel, bi + L);
+            int ai = aOff + 4 * p;
+            FloatVector v = FloatVector.broadcast(S, ap[ai]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+        }
+        if (store == ACT_RELU) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + cStride);
+        c11.intoArray(c, cOff + cStride + L);
+        c20.intoArray(c, cOff + 2 * cStride);
+        c21.intoArray(c, cOff + 2 * cStride + L);
+        c30.intoArray(c, cOff + 3 * cStride);
+        c31.intoArray(c, cOff + 3 * cStride + L);
+    }
+
+    /** 4 rows of A read in place (not packed), for a remainder of 4 or 5 rows after the 6-row tiles. */
     static void tile4x2(int kLen, float[] a, int a0, int aRowStride, int aStep, float[] b, int bOff, int bStep,
                         float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
                         int store, float[] c, int cOff, int cStride) {
@@ -289,7 +577,7 @@ public final class VectorKernelOps implements KernelOps {
         c31.intoArray(c, cOff + 3 * cStride + L);
     }
 
-    /** One row of {@link #tile6x2} (the last 1-3 rows). */
+    /** One row of A read in place (the last rows after the packed tiles, or a single-row product). */
     static void tile1x2(int kLen, float[] a, int a0, int aStep, float[] b, int bOff, int bStep,
                         float[] seed, int seedOff, int row0, int seedRowsPer, int seedStride,
                         int store, float[] c, int cOff) {
@@ -440,7 +728,7 @@ public final class VectorKernelOps implements KernelOps {
      * in), the reduction runs over the batch, the seed is the old dW (or zero). */
     private static void weightGrad(int n, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                    float[] dw, int dwOff, boolean accumulate) {
-        gemm(in, n, out, x, xOff, 1, in, dz, dzOff, out,
+        gemm(in, n, out, x, xOff, 1, in, dz, dzOff, out, null,
                 accumulate ? dw : null, dwOff, 0, 1, out, ACT_IDENTITY, dw, dwOff);
     }
 
@@ -492,7 +780,7 @@ public final class VectorKernelOps implements KernelOps {
         }
         for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
             int rows = Math.min(n, i0 + ROW_BLOCK) - i0;
-            gemm(rows, out, in, dz, dzOff + i0 * out, out, 1, wt, 0, in,
+            gemm(rows, out, in, dz, dzOff + i0 * out, out, 1, wt, 0, in, null,
                     null, 0, 0, 1, 0, ACT_IDENTITY, dx, dxOff + i0 * in);
         }
     }

@@ -58,10 +58,10 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class RankBench {
 
-    static final FeatureLayout LAYOUT = new FeatureLayout(48, 12, 84, 5);
-    static final MlpSpec SPEC = MlpSpec.of(LAYOUT.stateWidth(), new int[] {256, 128, 64}, Activation.RELU,
+    public static final FeatureLayout LAYOUT = new FeatureLayout(48, 12, 84, 5);
+    public static final MlpSpec SPEC = MlpSpec.of(LAYOUT.stateWidth(), new int[] {256, 128, 64}, Activation.RELU,
             LAYOUT.actionWidth(), Activation.TANH);
-    static final int LIST = 5;
+    public static final int LIST = 5;
 
     @Param({"vector", "scalar", "ort"})
     public String impl;
