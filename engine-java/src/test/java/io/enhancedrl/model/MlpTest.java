@@ -217,11 +217,9 @@ class MlpTest {
         }
         mlp.forwardSplit(ops, n, prefixWidth, prefix, 3, rowsPerPrefix, rows, 1, plain);
         mlp.forwardSplit(ops, n, prefixWidth, prefix, 3, rowsPerPrefix, rows, 1, packed, packs);
-        for (int l = 0; l < spec.layerCount(); l++) {
-            float[] a = java.util.Arrays.copyOf(plain.layerOutput(l), n * spec.layerOutput(l));
-            float[] b = java.util.Arrays.copyOf(packed.layerOutput(l), n * spec.layerOutput(l));
-            assertArrayEquals(a, b, "layer " + l + " output, bit for bit");
-        }
+        int outs = n * spec.outputWidth();
+        assertArrayEquals(java.util.Arrays.copyOf(plain.output(), outs), java.util.Arrays.copyOf(packed.output(), outs),
+                "actor output, bit for bit");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mlp.forwardSplit(ops, n,
                 prefixWidth, prefix, 3, rowsPerPrefix, rows, 1, packed, new float[spec.layerCount()][]));
         assertTrue(e.getMessage().startsWith("packed: expected " + (spec.layerCount() + 1) + " entries"), e.getMessage());
