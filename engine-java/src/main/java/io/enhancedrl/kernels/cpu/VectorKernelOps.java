@@ -589,29 +589,15 @@ public final class VectorKernelOps implements KernelOps {
             c00 = FloatVector.fromArray(S, seed, s);
             c01 = FloatVector.fromArray(S, seed, s + L);
         }
-        // A single row has only two dependency chains; split the reduction over even and odd p so four
-        // FMAs are in flight.
-        FloatVector d00 = FloatVector.zero(S);
-        FloatVector d01 = FloatVector.zero(S);
-        int p = 0;
-        for (; p + 1 < kLen; p += 2) {
-            int bi = bOff + p * bStep;
-            FloatVector v0 = FloatVector.broadcast(S, a[a0 + p * aStep]);
-            c00 = v0.fma(FloatVector.fromArray(S, b, bi), c00);
-            c01 = v0.fma(FloatVector.fromArray(S, b, bi + L), c01);
-            int bj = bi + bStep;
-            FloatVector v1 = FloatVector.broadcast(S, a[a0 + (p + 1) * aStep]);
-            d00 = v1.fma(FloatVector.fromArray(S, b, bj), d00);
-            d01 = v1.fma(FloatVector.fromArray(S, b, bj + L), d01);
-        }
-        if (p < kLen) {
+        // One FMA chain per output over p in order, as in every other tile, so that an output's bits do not
+        // depend on which tile computed it (row grouping, blocks, MR, vector width). Splitting the chain over
+        // even and odd p (four FMAs in flight) was faster for single rows but made results depend on grouping.
+        for (int p = 0; p < kLen; p++) {
             int bi = bOff + p * bStep;
             FloatVector v0 = FloatVector.broadcast(S, a[a0 + p * aStep]);
             c00 = v0.fma(FloatVector.fromArray(S, b, bi), c00);
             c01 = v0.fma(FloatVector.fromArray(S, b, bi + L), c01);
         }
-        c00 = c00.add(d00);
-        c01 = c01.add(d01);
         if (store == ACT_RELU) {
             c00 = c00.max(0f);
             c01 = c01.max(0f);
@@ -668,17 +654,9 @@ public final class VectorKernelOps implements KernelOps {
         VectorMask<Float> m = S.indexInRange(0, cols);
         FloatVector c0 = seed == null ? FloatVector.zero(S)
                 : FloatVector.fromArray(S, seed, seedAt(seedOff, row0, seedRowsPer, seedStride), m);
-        FloatVector d0 = FloatVector.zero(S);
-        int p = 0;
-        for (; p + 1 < kLen; p += 2) {
-            int bi = bOff + p * bStep;
-            c0 = FloatVector.broadcast(S, a[a0 + p * aStep]).fma(FloatVector.fromArray(S, b, bi, m), c0);
-            d0 = FloatVector.broadcast(S, a[a0 + (p + 1) * aStep]).fma(FloatVector.fromArray(S, b, bi + bStep, m), d0);
-        }
-        if (p < kLen) {
+        for (int p = 0; p < kLen; p++) { // one chain in order, as in every tile (see tile1x2)
             c0 = FloatVector.broadcast(S, a[a0 + p * aStep]).fma(FloatVector.fromArray(S, b, bOff + p * bStep, m), c0);
         }
-        c0 = c0.add(d0);
         if (store == ACT_RELU) {
             c0 = c0.max(0f);
         }

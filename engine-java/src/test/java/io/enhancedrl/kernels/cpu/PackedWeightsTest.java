@@ -70,6 +70,37 @@ class PackedWeightsTest {
         assertArrayEquals(plain, packedOut, "packed vs unpacked forward, bit for bit, guard cells included");
     }
 
+    /**
+     * An output's bits must not depend on which tile computed it: the same rows computed all together, in
+     * blocks of 1 to 7 rows, or one by one (single-row tiles) give the same bits, for every activation and
+     * with a column tail. (Single-row tiles used to split their sum over even and odd k.)
+     */
+    @ParameterizedTest(name = "rows per call {0}")
+    @MethodSource("blockSizes")
+    void rowsGiveTheSameBitsWhateverTileComputesThem(int rowsPerCall) {
+        SplittableRandom rnd = new SplittableRandom(rowsPerCall);
+        int n = 29;
+        int in = 89;
+        int out = 2 * VectorKernelOps.L * 3 + 5;
+        float[] x = guarded(rnd, n * in, 0, 1f);
+        float[] w = guarded(rnd, in * out, 0, 0.2f);
+        float[] bias = guarded(rnd, out, 0, 0.3f);
+        for (Activation act : Activation.values()) {
+            float[] all = new float[n * out];
+            float[] parts = new float[n * out];
+            VEC.linearForward(n, in, out, x, 0, w, 0, bias, 0, n, act, all, 0);
+            for (int i0 = 0; i0 < n; i0 += rowsPerCall) {
+                int rows = Math.min(rowsPerCall, n - i0);
+                VEC.linearForward(rows, in, out, x, i0 * in, w, 0, bias, 0, rows, act, parts, i0 * out);
+            }
+            assertArrayEquals(all, parts, act + ": all rows at once vs " + rowsPerCall + " per call");
+        }
+    }
+
+    static Stream<Integer> blockSizes() {
+        return Stream.of(1, 2, 3, 5, 6, 7);
+    }
+
     @Test
     void packWeightsReadsOnlyTheMatrixAndPadsWithZeros() {
         SplittableRandom rnd = new SplittableRandom(5);

@@ -7,9 +7,10 @@ import java.util.zip.CRC32C;
 
 /**
  * A fixed workload of the vector backend (forward with tanh and ReLU, backward with the dot-product input
- * gradient, odd sizes) reduced to a CRC of its output bits. {@link VectorDeterminismTest} runs it in this JVM
- * after warm-up (C2-compiled kernels) and in a child JVM with {@code -Xint} (the Vector API's Java fallbacks):
- * the two CRCs must be equal. Main prints the CRC in hex.
+ * gradient, odd sizes, a larger layer on the packed paths with and without pre-packed weights) reduced to a CRC
+ * of its output bits. {@link VectorDeterminismTest} runs it in this JVM after warm-up (C2-compiled kernels), in a
+ * child JVM with {@code -Xint} (the Vector API's Java fallbacks) and in one with narrower vectors: the CRCs must
+ * be equal. Main prints the CRC and the vector width.
  */
 public final class VectorDeterminismProbe {
 
@@ -17,6 +18,7 @@ public final class VectorDeterminismProbe {
     }
 
     public static void main(String[] args) {
+        System.out.println("vector bits " + VectorKernelOps.vectorBits());
         System.out.println(Long.toHexString(checksum()));
     }
 
@@ -44,8 +46,26 @@ public final class VectorDeterminismProbe {
         float[] t = fill(rng, 64, 9f);
         float[] ty = new float[64];
         ops.linearForward(1, 64, 64, t, 0, eye(64), 0, null, 0, 1, Activation.TANH, ty, 0);
+        // A larger layer that takes the packed paths (row tiles, packed panels, a padded tail), computed with and
+        // without pre-packed weights, and its backward (packed x^T and dz panels).
+        int bn = 53;
+        int bin = 89;
+        int bout = 43;
+        float[] bx = fill(rng, bn * bin, 1f);
+        float[] bw = fill(rng, bin * bout, 0.2f);
+        float[] bb = fill(rng, bout, 0.1f);
+        float[] by = new float[bn * bout];
+        float[] byPacked = new float[bn * bout];
+        ops.linearForward(bn, bin, bout, bx, 0, bw, 0, bb, 0, bn, Activation.RELU, by, 0);
+        ops.linearForwardPacked(bn, bin, bout, bx, 0, bw, 0, ops.packWeights(bin, bout, bw, 0), bb, 0, bn,
+                Activation.RELU, byPacked, 0);
+        float[] bdy = fill(rng, bn * bout, 1f);
+        float[] bdx = new float[bn * bin];
+        float[] bdw = new float[bin * bout];
+        float[] bdb = new float[bout];
+        ops.linearBackward(bn, bin, bout, bx, 0, bw, 0, by, 0, bdy, 0, Activation.RELU, bdx, 0, bdw, 0, bdb, 0, false);
         CRC32C crc = new CRC32C();
-        for (float[] a : new float[][]{h, y, dh, dw2, db2, ty}) {
+        for (float[] a : new float[][]{h, y, dh, dw2, db2, ty, by, byPacked, bdx, bdw, bdb}) {
             for (float v : a) {
                 int bits = Float.floatToRawIntBits(v);
                 crc.update(new byte[]{(byte) bits, (byte) (bits >>> 8), (byte) (bits >>> 16), (byte) (bits >>> 24)});
