@@ -89,10 +89,19 @@ public final class Ranker {
         this.current = new AtomicReference<>(model);
     }
 
-    /** Packs the model's weights for both backends now, so that no request pays for it. */
+    /**
+     * Packs the model's weights for both backends now (for a device: uploads them), so that no request pays for
+     * it. A device that fails here is not fatal: the first request packs again inside its fault handling (and
+     * is answered on the fallback if the device still fails).
+     */
     private void prepare(Model model) {
-        model.packedFor(ops);
         model.packedFor(fallbackOps);
+        try {
+            model.packedFor(ops);
+        } catch (BackendFailureException e) {
+            LOG.log(Level.WARNING, "ranker: packing model v{0} for {1} failed; the first request retries: {2}",
+                    model.version, ops.name(), e.getMessage());
+        }
     }
 
     /**

@@ -4,8 +4,11 @@ import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.KernelOps;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link KernelOps} on a CUDA device, launching the kernels of erl_kernels.h.
@@ -20,6 +23,11 @@ import java.util.List;
  * {@link BackendFailureException} naming the op and its shapes, with the CudaException (call, status,
  * arguments) as its cause, so that the serving and training code can react to device faults without knowing
  * this module. The caller's output arrays may then be partly written.
+ *
+ * <p>Weights that stay fixed, such as a served policy's, can live on the device: {@link #packWeights} uploads
+ * them once and returns a handle, and {@link #linearForwardPacked} with that handle uploads only x and the bias
+ * (the {@link io.enhancedrl.api.Ranker} does this for every model it installs). A handle's device memory is freed
+ * when the handle is no longer reachable (a {@link Cleaner}) or at {@link #close()}.
  *
  * <p>Threads: every thread gets its own stream and staging buffers (created on its first call, after
  * binding the primary context to it once); the buffers grow and are reused, so steady-state calls allocate
@@ -37,7 +45,17 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     private final List<StagingArea> areas = new ArrayList<>();
     private final ThreadLocal<StagingArea> area = new ThreadLocal<>();
     private final ThreadLocal<KernelArgs> argsBuilder = ThreadLocal.withInitial(KernelArgs::new);
+    /** Device-resident weights by handle id (see {@link #packWeights}). */
+    private final ConcurrentHashMap<Integer, Resident> resident = new ConcurrentHashMap<>();
+    private final AtomicInteger nextResident = new AtomicInteger(1);
     private volatile boolean closed;
+
+    /** Frees the device memory of resident weights whose handle became unreachable. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** Weights W[in][out] uploaded once by {@link #packWeights}. */
+    private record Resident(DeviceBuffer buffer, int in, int out) {
+    }
 
     /**
      * @param context the device's primary context
@@ -120,25 +138,123 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         return tl.get().clear();
     }
 
+    /**
+     * Uploads W[in][out] once and returns a handle for {@link #linearForwardPacked}: three floats, the handle id
+     * (its int bits), in and out; meaningful only to this instance. The device copy is freed when the handle
+     * becomes unreachable or at {@link #close()}. Null for an empty matrix.
+     *
+     * @throws BackendFailureException if the device fails (allocation, copy)
+     */
+    @Override
+    public float[] packWeights(int in, int out, float[] w, int wOff) {
+        if (in == 0 || out == 0) {
+            return null;
+        }
+        long count = (long) in * out;
+        DeviceBuffer d;
+        try {
+            StagingArea a = area();
+            d = new DeviceBuffer(context, count * Float.BYTES, "resident weights " + in + "x" + out);
+            try {
+                a.ensure(W, count * Float.BYTES, "w");
+                a.host(W).putFloats(w, wOff, (int) count);
+                d.copyFrom(a.host(W), count * Float.BYTES, a.stream);
+                a.stream.synchronize(); // the staging buffer is reused by the next call
+            } catch (RuntimeException e) {
+                closeQuietly(d, e);
+                throw e;
+            }
+        } catch (CudaException e) {
+            throw failure("packWeights", "in=" + in + ", out=" + out, e);
+        }
+        int id = nextResident.getAndIncrement();
+        resident.put(id, new Resident(d, in, out));
+        float[] handle = {Float.intBitsToFloat(id), in, out};
+        CLEANER.register(handle, () -> release(id));
+        return handle;
+    }
+
+    /** Frees resident weights {@code id} (from the Cleaner's thread or close(); whoever removes it frees it). */
+    private void release(int id) {
+        Resident r = resident.remove(id);
+        if (r != null) {
+            try {
+                context.bindCurrentThread();
+                r.buffer.close();
+            } catch (RuntimeException e) {
+                // a failing device on the cleaner thread: nothing to report to, the context's teardown frees it
+            }
+        }
+    }
+
+    private static void closeQuietly(DeviceBuffer d, RuntimeException cause) {
+        try {
+            d.close();
+        } catch (RuntimeException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
+    }
+
+    /** {@link #linearForward} with W already on the device ({@link #packWeights}); w is not read. */
+    @Override
+    public void linearForwardPacked(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] packed,
+                                    float[] bias, int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+        if (packed == null) {
+            linearForward(n, in, out, x, xOff, w, wOff, bias, biasOff, rowsPerBias, act, y, yOff);
+            return;
+        }
+        Resident r = resolve(packed, in, out);
+        try {
+            linearForwardOnDevice(n, in, out, x, xOff, w, wOff, r.buffer, bias, biasOff, rowsPerBias, act, y, yOff);
+        } catch (CudaException e) {
+            throw failure("linearForwardPacked", "n=" + n + ", in=" + in + ", out=" + out + ", rowsPerBias="
+                    + (bias == null ? "no bias" : rowsPerBias) + ", act=" + act + ", resident weights", e);
+        }
+    }
+
+    private Resident resolve(float[] packed, int in, int out) {
+        if (packed.length != 3) {
+            throw new IllegalArgumentException("packed: expected a 3-float handle from this backend's packWeights"
+                    + " but was " + packed.length + " floats (packed by another backend?)");
+        }
+        int id = Float.floatToRawIntBits(packed[0]);
+        Resident r = resident.get(id);
+        if (r == null) {
+            throw new IllegalArgumentException("packed: handle " + id + " is not live on this cuda backend (" +
+                    context.deviceName() + "): released, closed, or made by another instance");
+        }
+        if (r.in != in || r.out != out) {
+            throw new IllegalArgumentException("packed: handle " + id + " holds " + r.in + "x" + r.out
+                    + " weights but the call is in=" + in + ", out=" + out);
+        }
+        return r;
+    }
+
+    /** Resident weight buffers now live (for tests of the handle lifecycle). */
+    int residentCount() {
+        return resident.size();
+    }
+
     @Override
     public void linearForward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] bias,
                               int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
         try {
-            linearForwardOnDevice(n, in, out, x, xOff, w, wOff, bias, biasOff, rowsPerBias, act, y, yOff);
+            linearForwardOnDevice(n, in, out, x, xOff, w, wOff, null, bias, biasOff, rowsPerBias, act, y, yOff);
         } catch (CudaException e) {
             throw failure("linearForward", "n=" + n + ", in=" + in + ", out=" + out + ", rowsPerBias="
                     + (bias == null ? "no bias" : rowsPerBias) + ", act=" + act, e);
         }
     }
 
-    private void linearForwardOnDevice(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] bias,
-                                       int biasOff, int rowsPerBias, Activation act, float[] y, int yOff) {
+    private void linearForwardOnDevice(int n, int in, int out, float[] x, int xOff, float[] w, int wOff,
+                                       DeviceBuffer residentW, float[] bias, int biasOff, int rowsPerBias,
+                                       Activation act, float[] y, int yOff) {
         if (n == 0 || out == 0) {
             return;
         }
         StagingArea a = area();
         DeviceBuffer dx = upload(a, X, "x", x, xOff, (long) n * in);
-        DeviceBuffer dw = upload(a, W, "w", w, wOff, (long) in * out);
+        DeviceBuffer dw = residentW != null ? residentW : upload(a, W, "w", w, wOff, (long) in * out);
         long biasRows = ((long) n + rowsPerBias - 1) / rowsPerBias;
         DeviceBuffer db = bias == null ? null : upload(a, BIAS, "bias", bias, biasOff, biasRows * out);
         DeviceBuffer dy = output(a, Y, "y", (long) n * out, Float.BYTES);
@@ -313,6 +429,12 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
             return;
         }
         closed = true;
+        for (Integer id : List.copyOf(resident.keySet())) {
+            Resident r = resident.remove(id);
+            if (r != null) {
+                r.buffer.close();
+            }
+        }
         synchronized (areas) {
             for (StagingArea a : areas) {
                 a.close();

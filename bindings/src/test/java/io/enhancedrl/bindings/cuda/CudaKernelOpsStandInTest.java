@@ -244,4 +244,86 @@ class CudaKernelOpsStandInTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ErlKernels.TOPK.checkArgs(args));
         assertTrue(e.getMessage().contains("erl_topk_f32: expected parameters [I32, PTR, PTR, PTR, I32, PTR]"), e.getMessage());
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // resident weights (packWeights / linearForwardPacked)
+
+    @Test
+    void residentWeightsGiveTheSameResultWithoutUploadingW() {
+        int n = 9, in = 13, out = 21;
+        float[] x = random(n * in, -1, 1), w = random(2 + in * out, -1, 1), b = random(out, -1, 1);
+        float[] plain = new float[n * out];
+        float[] packed = new float[n * out];
+        ops.linearForward(n, in, out, x, 0, w, 2, b, 0, n, Activation.RELU, plain, 0);
+        long allocsBefore = driver.liveAllocations();
+        float[] handle = ops.packWeights(in, out, w, 2);
+        assertEquals(allocsBefore + 1, driver.liveAllocations(), "one device buffer for the weights");
+        assertEquals(1, ops.residentCount());
+        long bytes = driver.bytesHtoD;
+        long copies = driver.count("memcpyHtoDAsync");
+        java.util.Arrays.fill(w, Float.NaN); // resident: the host copy is no longer read
+        ops.linearForwardPacked(n, in, out, x, 0, w, 2, handle, b, 0, n, Activation.RELU, packed, 0);
+        assertArrayEquals(plain, packed, "same emulated kernel, same bits");
+        assertEquals(2, driver.count("memcpyHtoDAsync") - copies, "x and the bias only");
+        assertEquals(4L * (n * in + out), driver.bytesHtoD - bytes);
+        ops.close();
+        assertEquals(0, ops.residentCount());
+        assertEquals(0, driver.liveAllocations(), "close frees the resident weights too");
+    }
+
+    @Test
+    void aBadHandleIsRejectedNamingTheArgument() {
+        float[] w = random(4 * 5, -1, 1);
+        float[] handle = ops.packWeights(4, 5, w, 0);
+        float[] x = random(2 * 4, -1, 1);
+        float[] y = new float[2 * 5];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ops.linearForwardPacked(
+                2, 4, 5, x, 0, w, 0, new float[7], null, 0, 1, Activation.IDENTITY, y, 0));
+        assertTrue(e.getMessage().startsWith("packed: expected a 3-float handle from this backend's packWeights but"
+                + " was 7 floats"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ops.linearForwardPacked(
+                2, 5, 4, x, 0, w, 0, handle, null, 0, 1, Activation.IDENTITY, y, 0));
+        assertTrue(e.getMessage().contains("holds 4x5 weights but the call is in=5, out=4"), e.getMessage());
+        float[] forged = {Float.intBitsToFloat(12345), 4, 5};
+        e = assertThrows(IllegalArgumentException.class, () -> ops.linearForwardPacked(
+                2, 4, 5, x, 0, w, 0, forged, null, 0, 1, Activation.IDENTITY, y, 0));
+        assertTrue(e.getMessage().contains("handle 12345 is not live on this cuda backend"), e.getMessage());
+        assertEquals(null, ops.packWeights(0, 5, w, 0), "nothing to keep for an empty matrix");
+    }
+
+    @Test
+    void residentWeightsAreFreedWhenTheHandleIsUnreachable() throws InterruptedException {
+        ops.packWeights(6, 7, random(42, -1, 1), 0); // handle dropped at once (the first call also stages)
+        long withHandle = driver.liveAllocations();
+        assertEquals(1, ops.residentCount());
+        for (int i = 0; i < 200 && ops.residentCount() > 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(0, ops.residentCount(), "the Cleaner released the weights of an unreachable handle");
+        assertEquals(withHandle - 1, driver.liveAllocations(), "and freed their device memory");
+    }
+
+    /** The split forward of a served policy uploads only activations and biases once its weights are resident. */
+    @Test
+    void theServedSplitForwardUploadsNoWeights() {
+        io.enhancedrl.model.MlpSpec spec = io.enhancedrl.model.MlpSpec.of(12, new int[] {16, 8}, Activation.RELU, 6,
+                Activation.TANH);
+        io.enhancedrl.model.Mlp mlp = new io.enhancedrl.model.Mlp(spec);
+        mlp.initialize(3);
+        int n = 7, prefixWidth = 5;
+        float[] prefix = random(prefixWidth, -1, 1), rows = random(n * (12 - prefixWidth), -1, 1);
+        io.enhancedrl.model.MlpWorkspace plain = new io.enhancedrl.model.MlpWorkspace(spec, n);
+        io.enhancedrl.model.MlpWorkspace resident = new io.enhancedrl.model.MlpWorkspace(spec, n);
+        float[][] handles = mlp.packForSplit(ops, prefixWidth);
+        long b0 = driver.bytesHtoD;
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, n, rows, 0, plain);
+        long plainBytes = driver.bytesHtoD - b0;
+        long b1 = driver.bytesHtoD;
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, n, rows, 0, resident, handles);
+        long residentBytes = driver.bytesHtoD - b1;
+        long weightBytes = 4L * (12 * 16 + 16 * 8 + 8 * 6);
+        assertEquals(weightBytes, plainBytes - residentBytes, "exactly the weights are no longer uploaded");
+        assertArrayEquals(java.util.Arrays.copyOf(plain.output(), n * 6), java.util.Arrays.copyOf(resident.output(), n * 6));
+    }
 }

@@ -153,8 +153,10 @@ class GpuFaultServingTest {
         driver.failNext("launchKernel", 700); // the first launch: the split first layer's user/context product
         ranker.rank(request(5, 3));
         String m = ranker.health().lastFault();
-        assertTrue(m.startsWith("cuda backend (Simulated GPU 0, ordinal 0) failed in linearForward(n=1, in=11, out=16,"
-                + " rowsPerBias=1, act=IDENTITY): cuLaunchKernel returned CUDA_ERROR_ILLEGAL_ADDRESS (700)"
+        // the ranker serves with the weights resident on the device (packWeights at install), hence the op name
+        assertTrue(m.startsWith("cuda backend (Simulated GPU 0, ordinal 0) failed in linearForwardPacked(n=1, in=11,"
+                + " out=16, rowsPerBias=1, act=IDENTITY, resident weights): cuLaunchKernel returned"
+                + " CUDA_ERROR_ILLEGAL_ADDRESS (700)"
                 + " [erl_linear_forward_f32 grid (1, 1, 1) block (256, 1, 1)"), m);
     }
 

@@ -38,6 +38,8 @@ final class SimulatedCudaDriver implements CudaDriver {
     int devices = 1;
     int liveStreams;
     int liveHost;
+    /** Bytes copied host to device so far. */
+    long bytesHtoD;
 
     /** The next call named {@code call} (e.g. "memAlloc") returns {@code status}. */
     void failNext(String call, int status) {
@@ -89,7 +91,7 @@ final class SimulatedCudaDriver implements CudaDriver {
         }
     }
 
-    int liveAllocations() {
+    synchronized int liveAllocations() {
         return memory.size();
     }
 
@@ -210,6 +212,7 @@ final class SimulatedCudaDriver implements CudaDriver {
         if (s == SUCCESS) {
             ByteBuffer d = memory.get(dst);
             d.put((int) dstOffset, src, (int) srcOffset, (int) bytes);
+            bytesHtoD += bytes;
         }
         return s;
     }
