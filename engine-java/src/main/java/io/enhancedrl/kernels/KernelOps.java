@@ -44,10 +44,11 @@ public interface KernelOps {
     }
 
     /**
-     * Weights W[in][out] (at wOff) rearranged into this backend's preferred layout for
-     * {@link #linearForwardPacked}, or null when the backend has none (the default) or it would not help. For
-     * weights that stay fixed over many calls, such as a served policy's: the copy is valid only while w is
-     * unchanged. This is what ONNX Runtime does to constant weights when it creates a session.
+     * Weights W[in][out] (at wOff) in this backend's own form for {@link #linearForwardPacked}: a copy rearranged
+     * into its preferred layout (the vector backend's column panels), a handle to a copy resident on its device
+     * (cuda), or null when the backend has none (the default) or it would not help. For weights that stay fixed
+     * over many calls, such as a served policy's: the result is valid only while w is unchanged. This is what
+     * ONNX Runtime does to constant weights when it creates a session.
      */
     default float[] packWeights(int in, int out, float[] w, int wOff) {
         return null;
