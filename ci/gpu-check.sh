@@ -45,6 +45,16 @@ fi
 cp=$(ls "$lib"/*.jar | grep -v junit-platform-console-standalone | paste -sd: -)
 console=$(ls "$lib"/junit-platform-console-standalone-*.jar | head -n 1)
 jvm=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -Derl.gpu.tests=true)
+# cuBLAS(Lt) and cuDNN come inside Python wheels on the device machine: search their lib folders too
+wheel_libs=$(python3 -c 'import glob, site, os
+dirs = []
+for sp in site.getsitepackages() + [site.getusersitepackages()]:
+    dirs += sorted(glob.glob(os.path.join(sp, "nvidia", "*", "lib")))
+print(":".join(dirs))' 2>/dev/null || true)
+if [ -n "$wheel_libs" ]; then
+  jvm+=("-Derl.cuda.libpath=$wheel_libs")
+  echo "vendor libraries searched in: $wheel_libs"
+fi
 step junit-gpu 200 "$out/junit-gpu.log" "$java" "${jvm[@]}" -jar "$console" execute \
   --class-path "$cp" --scan-class-path "$lib/bindings-tests.jar" --include-tag gpu \
   --details=tree --disable-banner --reports-dir "$out/junit-reports"

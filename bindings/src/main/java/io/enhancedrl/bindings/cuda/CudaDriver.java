@@ -65,8 +65,17 @@ public interface CudaDriver {
     /** cuMemcpyDtoHAsync from the allocation at srcOffset into {@code dst[dstOffset, dstOffset+bytes)}. */
     int memcpyDtoHAsync(ByteBuffer dst, long dstOffset, long src, long srcOffset, long bytes, long stream);
 
+    /**
+     * The raw device address of an allocation (cuPointerGetAttribute with CU_POINTER_ATTRIBUTE_DEVICE_POINTER),
+     * for libraries that take device pointers themselves (cuBLASLt through FFM).
+     */
+    int pointerAddress(long[] address, long allocation);
+
     /** cuStreamCreate. */
     int streamCreate(long[] stream, int flags);
+
+    /** The raw CUstream of a stream handle (what cudaStream_t arguments of other libraries expect). */
+    long streamAddress(long stream);
 
     /** cuStreamSynchronize. */
     int streamSynchronize(long stream);

@@ -17,6 +17,11 @@ public final class CudaStream extends NativeOwner {
         return handle;
     }
 
+    /** The raw CUstream, for libraries that take a cudaStream_t (cuBLASLt). */
+    public long address() {
+        return context.driver().streamAddress(handle());
+    }
+
     /** Waits for all work queued on this stream; a kernel's asynchronous fault surfaces here. */
     public void synchronize() {
         context.check(context.driver().streamSynchronize(handle()), "cuStreamSynchronize", describe());

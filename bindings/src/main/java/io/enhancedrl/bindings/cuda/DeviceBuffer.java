@@ -27,6 +27,19 @@ public final class DeviceBuffer extends NativeOwner {
         return bytes;
     }
 
+    private long address;
+
+    /** The raw device address (for libraries that take device pointers, e.g. cuBLASLt); asked once. */
+    public long address() {
+        ensureOpen();
+        if (address == 0) {
+            long[] out = new long[1];
+            context.check(context.driver().pointerAddress(out, handle), "cuPointerGetAttribute", describe());
+            address = out[0];
+        }
+        return address;
+    }
+
     @Override
     protected String details() {
         return " (" + bytes + " bytes)";

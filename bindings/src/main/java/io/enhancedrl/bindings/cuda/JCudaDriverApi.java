@@ -206,6 +206,30 @@ public final class JCudaDriverApi implements CudaDriver {
     }
 
     @Override
+    public int pointerAddress(long[] address, long allocation) {
+        return JCudaDriver.cuPointerGetAttribute(Pointer.to(address),
+                jcuda.driver.CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER, lookup(allocation, CUdeviceptr.class));
+    }
+
+    /**
+     * JCuda keeps the CUstream's value in {@code NativePointerObject.nativePointer} behind a protected getter and
+     * the driver has no call that returns it, so it is read reflectively (the jar is on the class path, an
+     * unnamed module, where setAccessible is allowed).
+     */
+    @Override
+    public long streamAddress(long stream) {
+        CUstream st = lookup(stream, CUstream.class);
+        try {
+            java.lang.reflect.Method m = jcuda.NativePointerObject.class.getDeclaredMethod("getNativePointer");
+            m.setAccessible(true);
+            return (long) m.invoke(st);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("stream " + stream + ": cannot read the CUstream's address from JCuda ("
+                    + e + "); cuBLASLt cannot run on this stream", e);
+        }
+    }
+
+    @Override
     public int streamCreate(long[] stream, int flags) {
         CUstream st = new CUstream();
         int s = JCudaDriver.cuStreamCreate(st, flags);

@@ -226,6 +226,25 @@ final class SimulatedCudaDriver implements CudaDriver {
         return s;
     }
 
+    /** Fake but distinct raw addresses: 0xD000_0000 + 0x1000 x handle for allocations. */
+    @Override
+    public synchronized int pointerAddress(long[] address, long allocation) {
+        int s = enter("pointerGetAttribute");
+        if (s == SUCCESS) {
+            if (!memory.containsKey(allocation)) {
+                return 1; // CUDA_ERROR_INVALID_VALUE
+            }
+            address[0] = 0xD000_0000L + 0x1000L * allocation;
+        }
+        return s;
+    }
+
+    /** 0x5000_0000 + the stream's handle. */
+    @Override
+    public long streamAddress(long stream) {
+        return 0x5000_0000L + stream;
+    }
+
     @Override
     public int streamCreate(long[] stream, int flags) {
         int s = enter("streamCreate");

@@ -119,26 +119,7 @@ class CublasLtStubTest {
 
     @BeforeEach
     void bind() {
-        LOG.clear();
-        failLayoutWith = 0;
-        heuristicCount = 1;
-        FunctionDescriptor aToI = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        FunctionDescriptor setAttr = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG);
-        StubSymbols s = new StubSymbols(CublasLtStubTest.class)
-                .stub("cublasLtGetStatusName", FunctionDescriptor.of(ADDRESS, JAVA_INT))
-                .stub("cublasLtGetVersion", FunctionDescriptor.of(JAVA_LONG))
-                .stub("cublasLtCreate", aToI).stub("cublasLtDestroy", aToI)
-                .stub("cublasLtMatmulDescCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT))
-                .stub("cublasLtMatmulDescSetAttribute", setAttr).stub("cublasLtMatmulDescDestroy", aToI)
-                .stub("cublasLtMatrixLayoutCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG))
-                .stub("cublasLtMatrixLayoutDestroy", aToI)
-                .stub("cublasLtMatmulPreferenceCreate", aToI).stub("cublasLtMatmulPreferenceSetAttribute", setAttr)
-                .stub("cublasLtMatmulPreferenceDestroy", aToI)
-                .stub("cublasLtMatmulAlgoGetHeuristic", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
-                        ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS))
-                .stub("cublasLtMatmul", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
-                        ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-        lt = new CublasLt(s);
+        lt = CublasLtStubs.stubbed();
     }
 
     @Test

@@ -1,0 +1,95 @@
+package io.enhancedrl.bindings.cuda;
+
+import io.enhancedrl.bindings.ffm.CublasLt;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * cuBLASLt's FP32 GEMM with the RELU_BIAS epilogue on the engine's own device buffers: {@code y[n][out] =
+ * relu(x[n][in] W[in][out] + bias[out])}, the vendor-library path that the hand-written
+ * {@code erl_linear_forward_f32} is compared with. The buffers come from the JCuda layer ({@link DeviceBuffer});
+ * cuBLASLt is reached through the FFM bindings ({@link CublasLt}), so the JCuda handles are turned into the raw
+ * device addresses and the raw CUstream that cuBLASLt expects ({@link DeviceBuffer#address()},
+ * {@link CudaStream#address()}).
+ *
+ * <p>One cuBLASLt handle and one workspace per instance; like a stream, an instance belongs to one thread.
+ * {@link #close()} frees both (idempotent).
+ */
+public final class CublasLtLinear implements AutoCloseable {
+
+    private final CublasLt lt;
+    private final MemorySegment handle;
+    private final DeviceBuffer workspace;
+    private final long workspaceBytes;
+    private boolean closed;
+
+    /**
+     * @param workspaceBytes device workspace for cuBLASLt's algorithms (0 for none; 1-32 MiB is usual)
+     */
+    public CublasLtLinear(CudaContext context, CublasLt lt, long workspaceBytes) {
+        if (workspaceBytes < 0) {
+            throw new IllegalArgumentException("workspaceBytes: expected >= 0 but was " + workspaceBytes);
+        }
+        this.lt = lt;
+        this.workspaceBytes = workspaceBytes;
+        this.workspace = workspaceBytes == 0 ? null : new DeviceBuffer(context, workspaceBytes, "cuBLASLt workspace");
+        MemorySegment h;
+        try {
+            h = lt.create();
+        } catch (RuntimeException e) {
+            if (workspace != null) {
+                workspace.close();
+            }
+            throw e;
+        }
+        this.handle = h;
+    }
+
+    /**
+     * Queues y = relu(x W + bias) on {@code stream}; returns without waiting (synchronise the stream to read y).
+     *
+     * @throws IllegalArgumentException if a buffer is smaller than its operand (named with both sizes)
+     */
+    public void reluBiasForward(CudaStream stream, int n, int in, int out, DeviceBuffer x, DeviceBuffer w,
+                                DeviceBuffer bias, DeviceBuffer y) {
+        if (closed) {
+            throw new IllegalStateException("CublasLtLinear is closed");
+        }
+        if (n < 1 || in < 1 || out < 1) {
+            throw new IllegalArgumentException("reluBiasForward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
+                    + ", out=" + out);
+        }
+        fits("x", x, (long) n * in);
+        fits("w", w, (long) in * out);
+        fits("bias", bias, out);
+        fits("y", y, (long) n * out);
+        lt.gemmReluBias(handle, MemorySegment.ofAddress(stream.address()), n, in, out, at(x), at(w), at(bias), at(y),
+                workspace == null ? MemorySegment.NULL : at(workspace), workspaceBytes);
+    }
+
+    private static MemorySegment at(DeviceBuffer b) {
+        return MemorySegment.ofAddress(b.address());
+    }
+
+    private static void fits(String operand, DeviceBuffer b, long floats) {
+        if (b.bytes() < floats * Float.BYTES) {
+            throw new IllegalArgumentException(operand + ": expected a device buffer of at least " + floats * Float.BYTES
+                    + " bytes (" + floats + " floats) but " + b.describe() + " has " + b.bytes());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            lt.destroy(handle);
+        } finally {
+            if (workspace != null) {
+                workspace.close();
+            }
+        }
+    }
+}
