@@ -269,6 +269,44 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         a.host(Y).getFloats(y, yOff, n * out);
     }
 
+    /**
+     * The hand-written linear forward on buffers already on the device, queued on {@code stream}: no staging and
+     * no synchronisation (synchronise the stream before reading y). For device-resident callers and for timing
+     * the kernel itself against the vendor path ({@link CublasLtLinear}); the bias is one row shared by all rows,
+     * or null.
+     *
+     * @throws IllegalArgumentException if a buffer is smaller than its operand (named with both sizes)
+     * @throws CudaException if the launch fails
+     */
+    public void linearForward(CudaStream stream, int n, int in, int out, DeviceBuffer x, DeviceBuffer w,
+                              DeviceBuffer bias, Activation act, DeviceBuffer y) {
+        if (closed) {
+            throw new IllegalStateException("CudaKernelOps on " + context.deviceName() + " is closed");
+        }
+        if (n < 1 || in < 1 || out < 1) {
+            throw new IllegalArgumentException("linearForward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
+                    + ", out=" + out);
+        }
+        fits("x", x, (long) n * in);
+        fits("w", w, (long) in * out);
+        if (bias != null) {
+            fits("bias", bias, out);
+        }
+        fits("y", y, (long) n * out);
+        KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0);
+        (bias == null ? args.nullPtr() : args.ptr(bias)).i64(0).i32(n).i32(act.code).ptr(y).i64(0);
+        ErlKernels.LINEAR_FORWARD.checkArgs(args);
+        context.launch(ErlKernels.LINEAR_FORWARD.symbol, module.function(ErlKernels.LINEAR_FORWARD.symbol),
+                ErlKernels.linearForward(1, n, out), stream, args);
+    }
+
+    private static void fits(String operand, DeviceBuffer b, long floats) {
+        if (b.bytes() < floats * Float.BYTES) {
+            throw new IllegalArgumentException(operand + ": expected a device buffer of at least " + floats * Float.BYTES
+                    + " bytes (" + floats + " floats) but " + b.describe() + " has " + b.bytes());
+        }
+    }
+
     @Override
     public void linearBackward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
                                float[] dy, int dyOff, Activation act, float[] dx, int dxOff, float[] dw, int dwOff,

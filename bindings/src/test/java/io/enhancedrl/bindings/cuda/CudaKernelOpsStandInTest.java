@@ -326,4 +326,37 @@ class CudaKernelOpsStandInTest {
         assertEquals(weightBytes, plainBytes - residentBytes, "exactly the weights are no longer uploaded");
         assertArrayEquals(java.util.Arrays.copyOf(plain.output(), n * 6), java.util.Arrays.copyOf(resident.output(), n * 6));
     }
+
+    /** The device-buffer form of linearForward gives what the staged form gives, and checks its buffers. */
+    @Test
+    void linearForwardOnDeviceBuffersMatchesTheStagedCall() {
+        int n = 6, in = 5, out = 9;
+        float[] x = random(n * in, -1, 1), w = random(in * out, -1, 1), b = random(out, -1, 1);
+        float[] staged = new float[n * out];
+        float[] direct = new float[n * out];
+        ops.linearForward(n, in, out, x, 0, w, 0, b, 0, n, Activation.TANH, staged, 0);
+        CudaContext c = ops.context();
+        try (CudaStream stream = new CudaStream(c, "device test");
+             PinnedBuffer host = new PinnedBuffer(c, 4L * n * out, "host");
+             DeviceBuffer dx = new DeviceBuffer(c, 4L * n * in, "x");
+             DeviceBuffer dw = new DeviceBuffer(c, 4L * in * out, "w");
+             DeviceBuffer db = new DeviceBuffer(c, 4L * out, "bias");
+             DeviceBuffer dy = new DeviceBuffer(c, 4L * n * out, "y")) {
+            for (Object[] up : new Object[][]{{dx, x}, {dw, w}, {db, b}}) {
+                float[] data = (float[]) up[1];
+                host.putFloats(data, 0, data.length);
+                ((DeviceBuffer) up[0]).copyFrom(host, 4L * data.length, stream);
+                stream.synchronize();
+            }
+            ops.linearForward(stream, n, in, out, dx, dw, db, Activation.TANH, dy);
+            dy.copyTo(host, 4L * n * out, stream);
+            stream.synchronize();
+            host.getFloats(direct, 0, n * out);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ops.linearForward(stream, n + 1, in, out, dx, dw, db, Activation.TANH, dy));
+            assertTrue(e.getMessage().startsWith("x: expected a device buffer of at least 140 bytes (35 floats)"),
+                    e.getMessage());
+        }
+        assertArrayEquals(staged, direct);
+    }
 }
