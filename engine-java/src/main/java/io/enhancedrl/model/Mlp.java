@@ -177,7 +177,7 @@ public final class Mlp {
         }
         // In blocks of lcm(backend hint, prefix group) rows: whole prefix groups (block rows i0.. take their prefix
         // rows from i0 / rowsPerPrefix on; any block will do when all rows share one prefix row), and a multiple
-        // of the hint, whose row tiles then line up with those of one unblocked pass (the same bits).
+        // of the hint, so that no block but the last leaves rows to the backend's slower single-row path.
         long group = rowsPerPrefix >= n ? 1 : rowsPerPrefix;
         long hint = Math.max(1, ops.forwardRowBlock());
         long lcm = hint / gcd(hint, group) * group;

@@ -65,8 +65,8 @@ public final class VectorKernelOps implements KernelOps {
     /**
      * Rows per block of a packed multi-layer pass ({@link KernelOps#forwardRowBlock}): 48 rows of the actor's
      * activations (256 + 128 + 64 + 10 floats each, 88 KiB) stay in L2 next to its 257 KiB of packed weights
-     * (Zen 3: 512 KiB L2 per core). A multiple of 12, so blocks split rows into tiles exactly as one call
-     * over all rows does (4- and 6-row tiles), and the result is bit-identical to the unblocked pass.
+     * (Zen 3: 512 KiB L2 per core). A multiple of 12, so a block is whole 4- or 6-row tiles (no single rows);
+     * the bits do not depend on it (every output is one FMA chain, whatever tile computes it).
      */
     static final int FORWARD_ROW_BLOCK = 48;
 

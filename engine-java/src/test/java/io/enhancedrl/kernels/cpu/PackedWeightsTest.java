@@ -159,6 +159,6 @@ class PackedWeightsTest {
         ref.linearForwardPacked(4, 5, 6, x, 0, w, 0, null, null, 0, 1, Activation.TANH, y2, 0);
         assertArrayEquals(y1, y2);
         assertEquals(Integer.MAX_VALUE, ref.forwardRowBlock());
-        assertEquals(0, VEC.forwardRowBlock() % 12, "blocks must split rows into 4- and 6-row tiles exactly");
+        assertEquals(0, VEC.forwardRowBlock() % 12, "a block should be whole 4- and 6-row tiles (no single rows)");
     }
 }
