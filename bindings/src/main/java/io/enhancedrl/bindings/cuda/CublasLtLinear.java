@@ -59,10 +59,10 @@ public final class CublasLtLinear implements AutoCloseable {
             throw new IllegalArgumentException("reluBiasForward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
                     + ", out=" + out);
         }
-        fits("x", x, (long) n * in);
-        fits("w", w, (long) in * out);
-        fits("bias", bias, out);
-        fits("y", y, (long) n * out);
+        x.requireFloats("x", (long) n * in);
+        w.requireFloats("w", (long) in * out);
+        bias.requireFloats("bias", out);
+        y.requireFloats("y", (long) n * out);
         lt.gemmReluBias(handle, MemorySegment.ofAddress(stream.address()), n, in, out, at(x), at(w), at(bias), at(y),
                 workspace == null ? MemorySegment.NULL : at(workspace), workspaceBytes);
     }
@@ -71,12 +71,6 @@ public final class CublasLtLinear implements AutoCloseable {
         return MemorySegment.ofAddress(b.address());
     }
 
-    private static void fits(String operand, DeviceBuffer b, long floats) {
-        if (b.bytes() < floats * Float.BYTES) {
-            throw new IllegalArgumentException(operand + ": expected a device buffer of at least " + floats * Float.BYTES
-                    + " bytes (" + floats + " floats) but " + b.describe() + " has " + b.bytes());
-        }
-    }
 
     @Override
     public void close() {

@@ -287,12 +287,12 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
             throw new IllegalArgumentException("linearForward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
                     + ", out=" + out);
         }
-        fits("x", x, (long) n * in);
-        fits("w", w, (long) in * out);
+        x.requireFloats("x", (long) n * in);
+        w.requireFloats("w", (long) in * out);
         if (bias != null) {
-            fits("bias", bias, out);
+            bias.requireFloats("bias", out);
         }
-        fits("y", y, (long) n * out);
+        y.requireFloats("y", (long) n * out);
         KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0);
         (bias == null ? args.nullPtr() : args.ptr(bias)).i64(0).i32(n).i32(act.code).ptr(y).i64(0);
         ErlKernels.LINEAR_FORWARD.checkArgs(args);
@@ -300,12 +300,6 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
                 ErlKernels.linearForward(1, n, out), stream, args);
     }
 
-    private static void fits(String operand, DeviceBuffer b, long floats) {
-        if (b.bytes() < floats * Float.BYTES) {
-            throw new IllegalArgumentException(operand + ": expected a device buffer of at least " + floats * Float.BYTES
-                    + " bytes (" + floats + " floats) but " + b.describe() + " has " + b.bytes());
-        }
-    }
 
     @Override
     public void linearBackward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,

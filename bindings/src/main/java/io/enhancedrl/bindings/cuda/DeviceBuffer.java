@@ -29,6 +29,14 @@ public final class DeviceBuffer extends NativeOwner {
 
     private long address;
 
+    /** Throws an IllegalArgumentException naming {@code operand} when this buffer holds fewer than {@code floats} floats. */
+    public void requireFloats(String operand, long floats) {
+        if (bytes < floats * Float.BYTES) {
+            throw new IllegalArgumentException(operand + ": expected a device buffer of at least " + floats * Float.BYTES
+                    + " bytes (" + floats + " floats) but " + describe() + " has " + bytes);
+        }
+    }
+
     /** The raw device address (for libraries that take device pointers, e.g. cuBLASLt); asked once. */
     public long address() {
         ensureOpen();
