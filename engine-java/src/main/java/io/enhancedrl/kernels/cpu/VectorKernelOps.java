@@ -5,6 +5,7 @@ import io.enhancedrl.kernels.KernelOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -326,13 +327,26 @@ public final class VectorKernelOps implements KernelOps {
         }
     }
 
-    /** dst[d + p*MR + r] = a[row0 + r*stride + p] for the MR rows of one tile, unrolled over the rows. */
+    // Two-source shuffles for the 4 x 8 transpose of packRowsAlongK (AVX2 only; null for other widths).
+    // Negative indexes select from the second vector: -8 is its lane 0.
+    private static final VectorShuffle<Float> PAIR_LO = L == 8 ? VectorShuffle.fromValues(S, 0, -8, 1, -7, 2, -6, 3, -5) : null;
+    private static final VectorShuffle<Float> PAIR_HI = L == 8 ? VectorShuffle.fromValues(S, 4, -4, 5, -3, 6, -2, 7, -1) : null;
+    private static final VectorShuffle<Float> QUAD_LO = L == 8 ? VectorShuffle.fromValues(S, 0, 1, -8, -7, 2, 3, -6, -5) : null;
+    private static final VectorShuffle<Float> QUAD_HI = L == 8 ? VectorShuffle.fromValues(S, 4, 5, -4, -3, 6, 7, -2, -1) : null;
+
+    /**
+     * dst[d + p*MR + r] = a[row0 + r*stride + p] for the MR rows of one tile. On AVX2 (MR = 4, 8 lanes) 8 values of
+     * k at a time: four row vectors are interleaved in pairs and then in quads, a register transpose of 4 x 8 into
+     * 8 x 4 (about half the time of the scalar loop; rank() 1.04x at N = 512 and 1.08x at N = 16, PairedAb,
+     * docs/performance.md); the rest element by element, unrolled over the rows. A pure copy: the bits cannot change.
+     */
     private static void packRowsAlongK(int kLen, float[] a, int row0, int stride, float[] dst, int d) {
         int r1 = row0 + stride;
         int r2 = r1 + stride;
         int r3 = r2 + stride;
         if (MR == 4) {
-            for (int p = 0; p < kLen; p++) {
+            int p = L == 8 ? transposeFourRows(kLen, a, row0, r1, r2, r3, dst, d) : 0;
+            for (; p < kLen; p++) {
                 int q = d + 4 * p;
                 dst[q] = a[row0 + p];
                 dst[q + 1] = a[r1 + p];
@@ -352,6 +366,31 @@ public final class VectorKernelOps implements KernelOps {
                 dst[q + 5] = a[r5 + p];
             }
         }
+    }
+
+    /**
+     * The AVX2 part of {@link #packRowsAlongK}: k in steps of 8, as far as whole steps go; returns where it stopped.
+     * Its own method so that the shuffles stay out of gemm's compilation (a large C1 compile unit once made a
+     * tile method fall back to tier 2, where every Vector API call allocates).
+     */
+    private static int transposeFourRows(int kLen, float[] a, int row0, int r1, int r2, int r3, float[] dst, int d) {
+        int p = 0;
+        for (; p + 8 <= kLen; p += 8) {
+            FloatVector v0 = FloatVector.fromArray(S, a, row0 + p);
+            FloatVector v1 = FloatVector.fromArray(S, a, r1 + p);
+            FloatVector v2 = FloatVector.fromArray(S, a, r2 + p);
+            FloatVector v3 = FloatVector.fromArray(S, a, r3 + p);
+            FloatVector lo01 = v0.rearrange(PAIR_LO, v1); // r0 r1 interleaved, k = p..p+3
+            FloatVector hi01 = v0.rearrange(PAIR_HI, v1); // k = p+4..p+7
+            FloatVector lo23 = v2.rearrange(PAIR_LO, v3);
+            FloatVector hi23 = v2.rearrange(PAIR_HI, v3);
+            int q = d + 4 * p;
+            lo01.rearrange(QUAD_LO, lo23).intoArray(dst, q); // k = p, p+1: r0 r1 r2 r3 r0 r1 r2 r3
+            lo01.rearrange(QUAD_HI, lo23).intoArray(dst, q + 8);
+            hi01.rearrange(QUAD_LO, hi23).intoArray(dst, q + 16);
+            hi01.rearrange(QUAD_HI, hi23).intoArray(dst, q + 24);
+        }
+        return p;
     }
 
     /** panel[pOff + p*2L + j] = B[p][j] for p < kLen, j < 2L, B row p starting at bOff + p*bStep. */
