@@ -143,6 +143,29 @@ class RankerTest {
         assertTrue(before.contentEquals(ranker.rank(q)), "serving must not see writes to the caller's actor");
     }
 
+    /**
+     * A model's packed weights are built once per backend when a ranker installs it and shared afterwards; the
+     * packed ranker agrees with the scalar reference, which packs nothing (bit identity of packed and unpacked
+     * forward passes is MlpTest's).
+     */
+    @Test
+    void theModelPacksItsWeightsOncePerBackendAndServesTheSameResults() {
+        Mlp actor = ServingFixtures.actor(SIM, new int[] {40, 20}, 3);
+        Ranker.Model model = Ranker.Model.of(actor, SIM, ServingFixtures.fusion(5), "packed");
+        io.enhancedrl.kernels.KernelOps vector = io.enhancedrl.kernels.Backends.select("vector");
+        Ranker ranker = Ranker.create(model, RankerOptions.defaults().withOps(vector));
+        float[][] packs = model.packedFor(vector);
+        assertTrue(packs != null && packs.length == actor.spec().layerCount() + 1, "the vector backend packs the actor");
+        assertSame(packs, model.packedFor(vector), "built once, then shared");
+        assertEquals(null, model.packedFor(ScalarKernelOps.INSTANCE), "the reference packs nothing");
+        Ranker reference = Ranker.create(model, RankerOptions.defaults().withOps(ScalarKernelOps.INSTANCE));
+        for (int n : new int[] {1, 7, 48, 49, 130}) {
+            RankRequest q = ServingFixtures.request(SIM, n, n);
+            assertEquals(null, ServingFixtures.differences(reference.rank(q), ranker.rank(q), 1e-4),
+                    "vector with packed weights vs the scalar reference, N = " + n);
+        }
+    }
+
     @Test
     void swapChangesTheServingModelAndReportsItsVersion() throws Exception {
         FusionSpace f = ServingFixtures.fusion(5);
