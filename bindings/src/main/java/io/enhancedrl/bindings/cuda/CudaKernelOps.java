@@ -130,8 +130,12 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     }
 
     private void launch(StagingArea a, ErlKernels k, LaunchConfig c, KernelArgs args) {
+        launch(a.stream, k, c, args);
+    }
+
+    private void launch(CudaStream stream, ErlKernels k, LaunchConfig c, KernelArgs args) {
         k.checkArgs(args);
-        context.launch(k.symbol, module.function(k.symbol), c, a.stream, args);
+        context.launch(k.symbol, module.function(k.symbol), c, stream, args);
     }
 
     private static KernelArgs fresh(ThreadLocal<KernelArgs> tl) {
@@ -258,12 +262,7 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         long biasRows = ((long) n + rowsPerBias - 1) / rowsPerBias;
         DeviceBuffer db = bias == null ? null : upload(a, BIAS, "bias", bias, biasOff, biasRows * out);
         DeviceBuffer dy = output(a, Y, "y", (long) n * out, Float.BYTES);
-        KernelArgs args = fresh(argsBuilder)
-                .i32(1).i32(n).i32(in).i32(out)
-                .ptr(dx).i64(0).ptr(dw).i64(0);
-        (db == null ? args.nullPtr() : args.ptr(db)).i64(0).i32(rowsPerBias).i32(act.code)
-                .ptr(dy).i64(0);
-        launch(a, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(1, n, out), args);
+        queueLinearForward(a.stream, n, in, out, dx, dw, db, rowsPerBias, act, dy);
         queueDownload(a, Y, (long) n * out, Float.BYTES);
         a.stream.synchronize();
         a.host(Y).getFloats(y, yOff, n * out);
@@ -293,13 +292,16 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
             bias.requireFloats("bias", out);
         }
         y.requireFloats("y", (long) n * out);
-        KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0);
-        (bias == null ? args.nullPtr() : args.ptr(bias)).i64(0).i32(n).i32(act.code).ptr(y).i64(0);
-        ErlKernels.LINEAR_FORWARD.checkArgs(args);
-        context.launch(ErlKernels.LINEAR_FORWARD.symbol, module.function(ErlKernels.LINEAR_FORWARD.symbol),
-                ErlKernels.linearForward(1, n, out), stream, args);
+        queueLinearForward(stream, n, in, out, x, w, bias, n, act, y);
     }
 
+    /** erl_linear_forward_f32 on device buffers, queued on stream (both forms of linearForward launch here). */
+    private void queueLinearForward(CudaStream stream, int n, int in, int out, DeviceBuffer x, DeviceBuffer w,
+                                    DeviceBuffer bias, int rowsPerBias, Activation act, DeviceBuffer y) {
+        KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0);
+        (bias == null ? args.nullPtr() : args.ptr(bias)).i64(0).i32(rowsPerBias).i32(act.code).ptr(y).i64(0);
+        launch(stream, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(1, n, out), args);
+    }
 
     @Override
     public void linearBackward(int n, int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff,
