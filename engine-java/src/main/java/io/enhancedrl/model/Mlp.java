@@ -86,16 +86,21 @@ public final class Mlp {
         ops.linearForward(n, spec.inputWidth(), spec.layerOutput(0), x, xOff,
                 params, spec.weightOffset(0), params, spec.biasOffset(0), rowsPerBias,
                 spec.layerActivation(0), ws.layerOutput(0), 0);
-        forwardFromLayer1(ops, n, ws);
+        forwardFromLayer1(ops, n, null, 0, ws);
     }
 
-    /** Layers 1.. of the forward pass, reading layer 0's output from the workspace. */
-    private void forwardFromLayer1(KernelOps ops, int n, MlpWorkspace ws) {
-        int rowsPerBias = Math.max(1, n);
-        for (int l = 1; l < spec.layerCount(); l++) {
-            ops.linearForward(n, spec.layerInput(l), spec.layerOutput(l), ws.layerOutput(l - 1), 0,
-                    params, spec.weightOffset(l), params, spec.biasOffset(l), rowsPerBias,
-                    spec.layerActivation(l), ws.layerOutput(l), 0);
+    /**
+     * Layers 1.. of the forward pass over {@code rows} rows, reading layer 0's output from row 0 of its buffer;
+     * hidden layers write from row 0, the last layer from row {@code lastRow}. {@code packed} as in
+     * {@link #forwardSplit(KernelOps, int, int, float[], int, int, float[], int, MlpWorkspace, float[][])}, or null.
+     */
+    private void forwardFromLayer1(KernelOps ops, int rows, float[][] packed, int lastRow, MlpWorkspace ws) {
+        int last = spec.layerCount() - 1;
+        for (int l = 1; l <= last; l++) {
+            ops.linearForwardPacked(rows, spec.layerInput(l), spec.layerOutput(l), ws.layerOutput(l - 1), 0,
+                    params, spec.weightOffset(l), packed == null ? null : packed[l + 1], params, spec.biasOffset(l),
+                    Math.max(1, rows), spec.layerActivation(l), ws.layerOutput(l),
+                    l == last ? lastRow * spec.layerOutput(l) : 0);
         }
     }
 
@@ -168,20 +173,18 @@ public final class Mlp {
         // Prefix part, pre-activation: [prefixRows][h1] = prefix . W1[0:prefixWidth] + b1 (b1 shared by all).
         ops.linearForwardPacked(prefixRows, prefixWidth, h1, prefix, prefixOff, params, w1, packed == null ? null
                 : packed[0], params, spec.biasOffset(0), Math.max(1, prefixRows), Activation.IDENTITY, ws.prefixScratch, 0);
-        if (packed == null) {
-            // Per-row part; W1's rows prefixWidth.. start prefixWidth * h1 floats after W1.
-            ops.linearForward(n, rowWidth, h1, rows, rowsOff, params, w1 + prefixWidth * h1,
-                    ws.prefixScratch, 0, rowsPerPrefix, spec.layerActivation(0), ws.layerOutput(0), 0);
-            forwardFromLayer1(ops, n, ws);
-            return;
+        // Per-row part (W1's rows prefixWidth.. start prefixWidth * h1 floats after W1), in blocks of rows through
+        // all layers when the weights are packed: blocks of lcm(backend hint, prefix group) rows, whole prefix groups
+        // (block rows i0.. take their prefix rows from i0 / rowsPerPrefix on; any block will do when all rows
+        // share one prefix row) and a multiple of the hint, so that no block but the last leaves rows to the
+        // backend's slower single-row path. Unpacked, one block of all rows.
+        int block = Math.max(n, 1);
+        if (packed != null) {
+            long group = rowsPerPrefix >= n ? 1 : rowsPerPrefix;
+            long hint = Math.max(1, ops.forwardRowBlock());
+            long lcm = hint / gcd(hint, group) * group;
+            block = lcm >= n ? block : (int) lcm;
         }
-        // In blocks of lcm(backend hint, prefix group) rows: whole prefix groups (block rows i0.. take their prefix
-        // rows from i0 / rowsPerPrefix on; any block will do when all rows share one prefix row), and a multiple
-        // of the hint, so that no block but the last leaves rows to the backend's slower single-row path.
-        long group = rowsPerPrefix >= n ? 1 : rowsPerPrefix;
-        long hint = Math.max(1, ops.forwardRowBlock());
-        long lcm = hint / gcd(hint, group) * group;
-        int block = lcm >= n ? Math.max(n, 1) : (int) lcm;
         // Only the last layer is kept for every row; hidden layers reuse rows [0, block) of their buffers, so a
         // block's activations stay in cache (writing them for all rows evicted the packed weights from L2: at
         // N = 2048 that was 3.75 MB per request).
@@ -189,13 +192,10 @@ public final class Mlp {
         for (int i0 = 0; i0 < n; i0 += block) {
             int blockRows = Math.min(block, n - i0);
             ops.linearForwardPacked(blockRows, rowWidth, h1, rows, rowsOff + i0 * rowWidth, params,
-                    w1 + prefixWidth * h1, packed[1], ws.prefixScratch, i0 / rowsPerPrefix * h1, rowsPerPrefix,
-                    spec.layerActivation(0), ws.layerOutput(0), last == 0 ? i0 * h1 : 0);
-            for (int l = 1; l <= last; l++) {
-                ops.linearForwardPacked(blockRows, spec.layerInput(l), spec.layerOutput(l), ws.layerOutput(l - 1),
-                        0, params, spec.weightOffset(l), packed[l + 1], params, spec.biasOffset(l), blockRows,
-                        spec.layerActivation(l), ws.layerOutput(l), l == last ? i0 * spec.layerOutput(l) : 0);
-            }
+                    w1 + prefixWidth * h1, packed == null ? null : packed[1], ws.prefixScratch,
+                    i0 / rowsPerPrefix * h1, rowsPerPrefix, spec.layerActivation(0), ws.layerOutput(0),
+                    last == 0 ? i0 * h1 : 0);
+            forwardFromLayer1(ops, blockRows, packed, i0, ws);
         }
     }
 
