@@ -170,7 +170,8 @@ public final class VectorKernelOps implements KernelOps {
      * loop; B's rows are 2L floats apart instead of {@code out} (at out = 256, 1 KiB, a panel maps onto 4 of
      * L1's 64 sets, and 89- or 256-row panels were refetched from L2 by every tile). The copies are the same
      * numbers used in the same order, so the result is bit-identical to reading A and B in place. Leftover rows
-     * read A in place and B from the packed panel; the last {@code cols % 2L} columns read both in place.
+     * read A in place and B from the packed panel; the last {@code cols % 2L} columns read both in place, except
+     * with pre-packed weights on AVX2, where the MR-row tiles run over the zero-padded tail panel.
      */
     private static void gemm(int rows, int kLen, int cols, float[] a, int aOff, int aRowStride, int aStep,
                              float[] b, int bOff, int bStep, float[] bPacked,
@@ -209,7 +210,7 @@ public final class VectorKernelOps implements KernelOps {
                 pbStep = PANEL_STEP;
             }
             int r = 0;
-            for (int t = 0; t < tiles && packedRows != null; t++, r += MR) {
+            for (int t = 0; t < tiles; t++, r += MR) { // tiles > 0 here means A was packed (cols >= 2L)
                 if (MR == 6) {
                     tile6x2(kLen, packedRows, t * MR * kLen, pb, pbOff,
                             seed, seedOff + o, seedRow0 + r, seedRowsPer, seedStride, store, c, cOff + r * cols + o, cols);
@@ -229,7 +230,7 @@ public final class VectorKernelOps implements KernelOps {
         }
         if (o < cols) {
             int r0 = 0;
-            if (packedTail && packedRows != null) {
+            if (packedTail && tiles > 0) {
                 // The main tile over the zero-padded tail panel, through a 4 x 2L scratch tile: the seed's valid
                 // columns are copied in (zeros after them), the tile runs unmasked, the valid columns are copied
                 // out. The same seed and the same FMA chain per output as in place, so the same bits. (A masked
