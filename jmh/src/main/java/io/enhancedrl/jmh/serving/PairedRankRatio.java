@@ -14,9 +14,6 @@ import io.enhancedrl.model.Mlp;
 import io.enhancedrl.model.fusion.FusionSpace;
 import io.enhancedrl.onnx.OnnxExporter;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The ratio ONNX Runtime time / rank() time, measured in pairs: one short batch of rank() calls, then one of
@@ -83,18 +79,12 @@ public final class PairedRankRatio {
         Mlp actor = new Mlp(RankBench.SPEC);
         actor.initialize(42);
         FusionSpace fusion = FusionSpace.defaults(RankBench.LAYOUT.tasks());
-        SplittableRandom r = new SplittableRandom(n);
-        float[] user = gaussian(r, RankBench.LAYOUT.userWidth());
-        float[] context = gaussian(r, RankBench.LAYOUT.contextWidth());
-        float[] items = gaussian(r, n * RankBench.LAYOUT.itemWidth());
-        float[] mtl = new float[n * RankBench.LAYOUT.tasks()];
-        for (int i = 0; i < mtl.length; i++) {
-            mtl[i] = (float) r.nextDouble(0.001, 0.999);
-        }
-        long[] ids = new long[n];
-        for (int j = 0; j < n; j++) {
-            ids[j] = 10_000 + j;
-        }
+        RankBench.Inputs inputs = RankBench.Inputs.draw(n);
+        float[] user = inputs.user();
+        float[] context = inputs.context();
+        float[] items = inputs.items();
+        float[] mtl = inputs.mtl();
+        long[] ids = inputs.ids();
         RankerOptions base = RankerOptions.defaults().withMaxCandidates(2048).withListLength(RankBench.LIST);
         Ranker.Model model = Ranker.Model.of(actor, RankBench.LAYOUT, fusion, "paired");
         Ranker ranker = Ranker.create(model, base.withOps(Backends.select("vector")));
@@ -110,16 +100,13 @@ public final class PairedRankRatio {
             }
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        so.setIntraOpNumThreads(1);
-        so.setInterOpNumThreads(1);
-        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        try (OrtSession session = env.createSession(OnnxExporter.toBytes(actor, RankBench.LAYOUT, fusion), so)) {
+        byte[] exported = OnnxExporter.toBytes(actor, RankBench.LAYOUT, fusion);
+        try (OrtSession session = env.createSession(exported, RankBench.ortOptions())) {
             Map<String, OnnxTensor> in = new HashMap<>();
-            in.put(OnnxExporter.IN_USER, tensor(env, user, 1, user.length));
-            in.put(OnnxExporter.IN_CONTEXT, tensor(env, context, 1, context.length));
-            in.put(OnnxExporter.IN_ITEMS, tensor(env, items, n, RankBench.LAYOUT.itemWidth()));
-            in.put(OnnxExporter.IN_MTL, tensor(env, mtl, n, RankBench.LAYOUT.tasks()));
+            in.put(OnnxExporter.IN_USER, RankBench.tensor(env, user, 1, user.length));
+            in.put(OnnxExporter.IN_CONTEXT, RankBench.tensor(env, context, 1, context.length));
+            in.put(OnnxExporter.IN_ITEMS, RankBench.tensor(env, items, n, RankBench.LAYOUT.itemWidth()));
+            in.put(OnnxExporter.IN_MTL, RankBench.tensor(env, mtl, n, RankBench.LAYOUT.tasks()));
             float[] scores = new float[n];
             int[] top = new int[RankBench.LIST];
             Runnable engine = () -> ranker.rank(q, res);
@@ -161,19 +148,5 @@ public final class PairedRankRatio {
             r.run();
         }
         return (System.nanoTime() - t0) / (double) calls;
-    }
-
-    private static float[] gaussian(SplittableRandom r, int len) {
-        float[] a = new float[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
-    private static OnnxTensor tensor(OrtEnvironment env, float[] data, long rows, long cols) throws OrtException {
-        FloatBuffer fb = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        fb.put(data).flip();
-        return OnnxTensor.createTensor(env, fb, new long[] {rows, cols});
     }
 }

@@ -83,18 +83,12 @@ public class RankBench {
         Mlp actor = new Mlp(SPEC);
         actor.initialize(42);
         FusionSpace fusion = FusionSpace.defaults(LAYOUT.tasks());
-        SplittableRandom r = new SplittableRandom(n);
-        user = gaussian(r, LAYOUT.userWidth());
-        context = gaussian(r, LAYOUT.contextWidth());
-        items = gaussian(r, n * LAYOUT.itemWidth());
-        mtl = new float[n * LAYOUT.tasks()];
-        for (int i = 0; i < mtl.length; i++) {
-            mtl[i] = (float) r.nextDouble(0.001, 0.999);
-        }
-        ids = new long[n];
-        for (int j = 0; j < n; j++) {
-            ids[j] = 10_000 + r.nextInt(1 << 30);
-        }
+        Inputs in = Inputs.draw(n);
+        user = in.user();
+        context = in.context();
+        items = in.items();
+        mtl = in.mtl();
+        ids = in.ids();
         RankerOptions base = RankerOptions.defaults().withMaxCandidates(2048).withListLength(LIST);
         Ranker.Model model = Ranker.Model.of(actor, LAYOUT, fusion, "bench");
         Ranker reference = Ranker.create(model, base.withOps(Backends.select("scalar")));
@@ -102,11 +96,7 @@ public class RankBench {
         float[] got;
         if (impl.equals("ort")) {
             env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-            so.setIntraOpNumThreads(1); // one request on one core, like rank()
-            so.setInterOpNumThreads(1);
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(OnnxExporter.toBytes(actor, LAYOUT, fusion), so);
+            session = env.createSession(OnnxExporter.toBytes(actor, LAYOUT, fusion), ortOptions());
             Caller c = new Caller();
             c.setup(this);
             c.ort(this);
@@ -185,12 +175,6 @@ public class RankBench {
                 inputs = null;
             }
         }
-
-        private static OnnxTensor tensor(OrtEnvironment env, float[] data, long rows, long cols) throws OrtException {
-            FloatBuffer fb = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            fb.put(data).flip();
-            return OnnxTensor.createTensor(env, fb, new long[] {rows, cols});
-        }
     }
 
     private Object call(Caller c) throws OrtException {
@@ -210,6 +194,41 @@ public class RankBench {
     @Threads(2)
     public Object two(Caller c) throws OrtException {
         return call(c);
+    }
+
+    /** One request's inputs for n candidates, drawn from seed n (what every trial of N = n ranks). */
+    record Inputs(float[] user, float[] context, float[] items, float[] mtl, long[] ids) {
+        static Inputs draw(int n) {
+            SplittableRandom r = new SplittableRandom(n);
+            float[] user = gaussian(r, LAYOUT.userWidth());
+            float[] context = gaussian(r, LAYOUT.contextWidth());
+            float[] items = gaussian(r, n * LAYOUT.itemWidth());
+            float[] mtl = new float[n * LAYOUT.tasks()];
+            for (int i = 0; i < mtl.length; i++) {
+                mtl[i] = (float) r.nextDouble(0.001, 0.999);
+            }
+            long[] ids = new long[n];
+            for (int j = 0; j < n; j++) {
+                ids[j] = 10_000 + r.nextInt(1 << 30);
+            }
+            return new Inputs(user, context, items, mtl, ids);
+        }
+    }
+
+    /** ONNX Runtime's settings for one request on one core, like rank(): one intra- and one inter-op thread. */
+    static OrtSession.SessionOptions ortOptions() throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setIntraOpNumThreads(1);
+        so.setInterOpNumThreads(1);
+        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return so;
+    }
+
+    /** A [rows][cols] tensor over a direct buffer holding a copy of data. */
+    static OnnxTensor tensor(OrtEnvironment env, float[] data, long rows, long cols) throws OrtException {
+        FloatBuffer fb = ByteBuffer.allocateDirect(data.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        fb.put(data).flip();
+        return OnnxTensor.createTensor(env, fb, new long[] {rows, cols});
     }
 
     private static float[] gaussian(SplittableRandom r, int len) {
