@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the emulated CUDA driver (emulated_libcuda.c + the kernels' C reference) as OUT_DIR/libcuda.so.1,
+# for the bindings' "emulated-cuda" test execution (see bindings/pom.xml). Run by Maven in the
+# process-test-resources phase; also runnable by hand: build-emulated-cuda.sh OUT_DIR.
+# Without a C compiler it warns and builds nothing; the emulated-cuda tests then skip with that reason.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out_dir="${1:?usage: build-emulated-cuda.sh OUT_DIR}"
+ref_dir="$here/../../../../native-kernels/src/main/c"
+cc_bin="${CC:-$(command -v gcc || command -v cc || true)}"
+mkdir -p "$out_dir"
+if [ -z "$cc_bin" ]; then
+  echo "WARNING: no C compiler (gcc/cc, or CC); the emulated CUDA driver is NOT built and its tests will skip." >&2
+  rm -f "$out_dir/libcuda.so.1"
+  exit 0
+fi
+out="$out_dir/libcuda.so.1"
+if [ -f "$out" ] && [ -z "$(find "$here" "$ref_dir" -newer "$out" -type f | head -n 1)" ]; then
+  echo "emulated libcuda.so.1 is up to date ($out)"
+  exit 0
+fi
+# -ffp-contract=off: the reference's rounding is the Java reference's (no fused multiply-adds).
+"$cc_bin" -std=c11 -D_DEFAULT_SOURCE -O2 -fPIC -shared -ffp-contract=off -Wall -Wextra -Werror \
+  -Wno-unused-parameter -I"$ref_dir" -Wl,-soname,libcuda.so.1 \
+  -o "$out.tmp" "$here/emulated_libcuda.c" "$ref_dir/reference.c" -lm -lpthread
+mv "$out.tmp" "$out"
+echo "built the emulated CUDA driver $out"
