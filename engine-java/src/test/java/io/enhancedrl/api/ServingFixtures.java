@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class ServingFixtures {
 
     /** The simulator's layout: d_u 24, d_c 4, d_i 24, K 5 (state 57). */
-    static final FeatureLayout SIM = new FeatureLayout(24, 4, 24, 5);
+    public static final FeatureLayout SIM = new FeatureLayout(24, 4, 24, 5);
 
     private ServingFixtures() {
     }
 
-    static Mlp actor(FeatureLayout l, int[] hidden, long seed) {
+    public static Mlp actor(FeatureLayout l, int[] hidden, long seed) {
         Mlp m = new Mlp(MlpSpec.of(l.stateWidth(), hidden, Activation.RELU, l.actionWidth(), Activation.TANH));
         m.initialize(seed);
         // non-zero biases, so that a bias mix-up in the split first layer would show
@@ -53,7 +53,7 @@ public final class ServingFixtures {
         return new FusionSpace(pmin, pmax, bmin, bmax);
     }
 
-    static RankRequest request(FeatureLayout l, int n, long seed) {
+    public static RankRequest request(FeatureLayout l, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] user = gaussian(r, l.userWidth());
         float[] ctx = gaussian(r, l.contextWidth());
@@ -136,11 +136,34 @@ public final class ServingFixtures {
     }
 
     /** Bytes the current thread allocates in {@code calls} runs of {@code r}, after as many warm-up runs. */
-    static long bytesAllocatedBy(Runnable r, int calls) {
+    public static long bytesAllocatedBy(Runnable r, int calls) {
+        return bytesAllocatedBy(r, calls, calls);
+    }
+
+    /**
+     * Bytes the current thread allocates in each of up to {@code rounds} windows of {@code calls} runs of r,
+     * after {@code calls} warm-up runs; stops at the first window with 0 bytes. Returns the windows measured, so a
+     * test can assert that the last is 0 and print them all. Why windows: compiler activity that happens to fall
+     * into one window (a method reaching C2, a deoptimization) can allocate a few hundred bytes once, which is
+     * not a per-call allocation; a call that allocates shows in every window.
+     */
+    public static long[] bytesAllocatedPerWindow(Runnable r, int calls, int rounds) {
+        long[] windows = new long[rounds];
+        for (int w = 0; w < rounds; w++) {
+            // the first window does the warm-up too
+            windows[w] = bytesAllocatedBy(r, w == 0 ? calls : 0, calls);
+            if (windows[w] == 0) {
+                return java.util.Arrays.copyOf(windows, w + 1);
+            }
+        }
+        return windows;
+    }
+
+    private static long bytesAllocatedBy(Runnable r, int warmUp, int calls) {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(),
                 "per-thread allocation counting unavailable on this JVM");
-        for (int i = 0; i < calls; i++) {
+        for (int i = 0; i < warmUp; i++) {
             r.run();
         }
         long before = bean.getThreadAllocatedBytes(Thread.currentThread().threadId());
@@ -157,7 +180,7 @@ public final class ServingFixtures {
      * reductions may reorder): scores and fusion parameters then agree within relTol (plus 1e-6 absolute),
      * and two candidates may swap places only when their scores tie within that bound.
      */
-    static String differences(RankResult expected, RankResult actual, double relTol) {
+    public static String differences(RankResult expected, RankResult actual, double relTol) {
         if (expected.size() != actual.size() || expected.candidateCount() != actual.candidateCount()) {
             return "size " + actual.size() + " of " + actual.candidateCount() + ", expected " + expected.size() + " of "
                     + expected.candidateCount();

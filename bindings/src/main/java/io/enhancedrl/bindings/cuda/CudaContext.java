@@ -90,10 +90,29 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    /** cuLaunchKernel of {@code function} on the stream; the message of a failure names kernel, config and args. */
-    public void launch(String kernel, long function, LaunchConfig c, CudaStream stream, KernelArgs args) {
-        check(driver.launchKernel(function, c.gridX(), c.gridY(), c.gridZ(), c.blockX(), c.blockY(), c.blockZ(),
-                c.sharedBytes(), stream.handle(), args), "cuLaunchKernel", kernel + " " + c + " args " + args);
+    /**
+     * The exception for a failed call (for hot paths, which test the status themselves so that the message is
+     * only built on failure: {@code if (s != SUCCESS) throw context.failure(s, call, details)}).
+     */
+    public CudaException failure(int status, String call, String context) {
+        try {
+            checkStatic(driver, status, call, context);
+        } catch (CudaException e) {
+            return e;
+        }
+        throw new IllegalArgumentException("status: expected a failure but was CUDA_SUCCESS (" + call + ")");
+    }
+
+    /**
+     * cuLaunchKernel of {@code function} on the stream with the arguments and configuration in {@code args};
+     * the message of a failure names kernel, configuration and arguments. Allocates nothing when it succeeds.
+     */
+    public void launch(String kernel, long function, CudaStream stream, KernelArgs args) {
+        int s = driver.launchKernel(function, args.gridX(), args.gridY(), args.gridZ(), args.blockX(), args.blockY(),
+                args.blockZ(), args.sharedBytes(), stream.handle(), args);
+        if (s != CudaDriver.SUCCESS) {
+            throw failure(s, "cuLaunchKernel", kernel + " " + args.config() + " args " + args);
+        }
     }
 
     /** Releases the primary context (idempotent); owners made from it must be closed first. */

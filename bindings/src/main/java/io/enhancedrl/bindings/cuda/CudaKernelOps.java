@@ -129,13 +129,14 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         }
     }
 
-    private void launch(StagingArea a, ErlKernels k, LaunchConfig c, KernelArgs args) {
-        launch(a.stream, k, c, args);
+    private void launch(StagingArea a, ErlKernels k, KernelArgs args) {
+        launch(a.stream, k, args);
     }
 
-    private void launch(CudaStream stream, ErlKernels k, LaunchConfig c, KernelArgs args) {
+    /** Launches kernel k with args (parameters and configuration), after checking them against its signature. */
+    private void launch(CudaStream stream, ErlKernels k, KernelArgs args) {
         k.checkArgs(args);
-        context.launch(k.symbol, module.function(k.symbol), c, stream, args);
+        context.launch(k.symbol, module.function(k.symbol), stream, args);
     }
 
     private static KernelArgs fresh(ThreadLocal<KernelArgs> tl) {
@@ -300,7 +301,7 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
                                     DeviceBuffer bias, int rowsPerBias, Activation act, DeviceBuffer y) {
         KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0);
         (bias == null ? args.nullPtr() : args.ptr(bias)).i64(0).i32(rowsPerBias).i32(act.code).ptr(y).i64(0);
-        launch(stream, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(1, n, out), args);
+        launch(stream, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(args, 1, n, out));
     }
 
     @Override
@@ -333,21 +334,21 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         DeviceBuffer gdw = accumulate ? upload(a, DW, "dw", dw, dwOff, (long) in * out)
                 : output(a, DW, "dw", (long) in * out, Float.BYTES);
         if (nOut > 0) {
-            launch(a, ErlKernels.ACT_BACKWARD, ErlKernels.elementwise(nOut),
-                    fresh(argsBuilder).i64(nOut).ptr(gy).ptr(gdy).i32(act.code));
+            launch(a, ErlKernels.ACT_BACKWARD, ErlKernels.elementwise(
+                    fresh(argsBuilder).i64(nOut).ptr(gy).ptr(gdy).i32(act.code), nOut));
         }
-        launch(a, ErlKernels.LINEAR_BACKWARD_DW, ErlKernels.linearBackwardDw(1, 1, in, out),
+        launch(a, ErlKernels.LINEAR_BACKWARD_DW, ErlKernels.linearBackwardDw(
                 fresh(argsBuilder).i32(1).i32(1).i32(n).i32(in).i32(out)
-                        .ptr(gx).i64(0).ptr(gdy).i64(0).ptr(gdw).i64(0).i32(accumulate ? 1 : 0).nullPtr());
+                        .ptr(gx).i64(0).ptr(gdy).i64(0).ptr(gdw).i64(0).i32(accumulate ? 1 : 0).nullPtr(), 1, 1, in, out));
         if (db != null) {
             DeviceBuffer gdb = accumulate ? upload(a, DB, "db", db, dbOff, out) : output(a, DB, "db", out, Float.BYTES);
-            launch(a, ErlKernels.BIAS_BACKWARD, ErlKernels.biasBackward(1, out),
-                    fresh(argsBuilder).i32(1).i32(n).i32(out).ptr(gdy).i64(0).ptr(gdb).i64(0).i32(accumulate ? 1 : 0));
+            launch(a, ErlKernels.BIAS_BACKWARD, ErlKernels.biasBackward(
+                    fresh(argsBuilder).i32(1).i32(n).i32(out).ptr(gdy).i64(0).ptr(gdb).i64(0).i32(accumulate ? 1 : 0), 1, out));
         }
         if (dx != null && n > 0) {
             DeviceBuffer gdx = output(a, DX, "dx", (long) n * in, Float.BYTES);
-            launch(a, ErlKernels.LINEAR_BACKWARD_DX, ErlKernels.linearBackwardDx(1, n, in),
-                    fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(gdy).i64(0).ptr(gw).i64(0).ptr(gdx).i64(0));
+            launch(a, ErlKernels.LINEAR_BACKWARD_DX, ErlKernels.linearBackwardDx(
+                    fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(gdy).i64(0).ptr(gw).i64(0).ptr(gdx).i64(0), 1, n, in));
             queueDownload(a, DX, (long) n * in, Float.BYTES);
         }
         queueDownload(a, DY, nOut, Float.BYTES);
@@ -386,8 +387,8 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         DeviceBuffer gg = upload(a, G, "grads", grads, gOff, len);
         DeviceBuffer gm = upload(a, M, "m", m, mOff, len);
         DeviceBuffer gv = upload(a, V, "v", v, vOff, len);
-        launch(a, ErlKernels.ADAM, ErlKernels.elementwise(len), fresh(argsBuilder)
-                .i64(len).ptr(gp).ptr(gg).ptr(gm).ptr(gv).f32(lr).f32(beta1).f32(beta2).f32(eps).i32(step));
+        launch(a, ErlKernels.ADAM, ErlKernels.elementwise(fresh(argsBuilder)
+                .i64(len).ptr(gp).ptr(gg).ptr(gm).ptr(gv).f32(lr).f32(beta1).f32(beta2).f32(eps).i32(step), len));
         queueDownload(a, P, len, Float.BYTES);
         queueDownload(a, M, len, Float.BYTES);
         queueDownload(a, V, len, Float.BYTES);
@@ -418,8 +419,8 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         DeviceBuffer gpow = upload(a, G, "power", power, powOff, nk);
         DeviceBuffer gb = upload(a, M, "bias", bias, biasOff, nk);
         DeviceBuffer gs = output(a, OUT, "score", n, Float.BYTES);
-        launch(a, ErlKernels.FUSION_SCORE, ErlKernels.elementwise(n),
-                fresh(argsBuilder).i32(n).i32(k).ptr(gp).ptr(gpow).ptr(gb).ptr(gs));
+        launch(a, ErlKernels.FUSION_SCORE, ErlKernels.elementwise(
+                fresh(argsBuilder).i32(n).i32(k).ptr(gp).ptr(gpow).ptr(gb).ptr(gs), n));
         queueDownload(a, OUT, n, Float.BYTES);
         a.stream.synchronize();
         a.host(OUT).getFloats(score, scoreOff, n);
@@ -449,8 +450,8 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         a.host(IDS).putLongs(ids, idsOff, n);
         gids.copyFrom(a.host(IDS), (long) n * Long.BYTES, a.stream);
         DeviceBuffer gout = output(a, OUT, "outIdx", k, Integer.BYTES);
-        launch(a, ErlKernels.TOPK, ErlKernels.topK(1),
-                fresh(argsBuilder).i32(1).ptr(goff).ptr(gs).ptr(gids).i32(k).ptr(gout));
+        launch(a, ErlKernels.TOPK, ErlKernels.topK(
+                fresh(argsBuilder).i32(1).ptr(goff).ptr(gs).ptr(gids).i32(k).ptr(gout), 1));
         queueDownload(a, OUT, k, Integer.BYTES);
         a.stream.synchronize();
         a.host(OUT).getInts(outIdx, outOff, k);

@@ -24,7 +24,10 @@ public final class CudaStream extends NativeOwner {
 
     /** Waits for all work queued on this stream; a kernel's asynchronous fault surfaces here. */
     public void synchronize() {
-        context.check(context.driver().streamSynchronize(handle()), "cuStreamSynchronize", describe());
+        int s = context.driver().streamSynchronize(handle());
+        if (s != CudaDriver.SUCCESS) { // the message only on failure: a call allocates nothing
+            throw context.failure(s, "cuStreamSynchronize", describe());
+        }
     }
 
     @Override

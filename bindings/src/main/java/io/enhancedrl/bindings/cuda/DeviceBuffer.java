@@ -62,16 +62,22 @@ public final class DeviceBuffer extends NativeOwner {
     public void copyFrom(PinnedBuffer src, long bytes, CudaStream stream) {
         ensureOpen();
         checkBytes(bytes, src);
-        context.check(context.driver().memcpyHtoDAsync(handle, 0, src.buffer(), 0, bytes, stream.handle()),
-                "cuMemcpyHtoDAsync", "bytes=" + bytes + ", to " + describe() + ", from " + src.describe());
+        int s = context.driver().memcpyHtoDAsync(handle, 0, src.buffer(), 0, bytes, stream.handle());
+        if (s != CudaDriver.SUCCESS) { // the message only on failure: a copy allocates nothing
+            throw context.failure(s, "cuMemcpyHtoDAsync", "bytes=" + bytes + ", to " + describe() + ", from "
+                    + src.describe());
+        }
     }
 
     /** Asynchronous copy of {@code bytes} from the start of this buffer into the pinned buffer. */
     public void copyTo(PinnedBuffer dst, long bytes, CudaStream stream) {
         ensureOpen();
         checkBytes(bytes, dst);
-        context.check(context.driver().memcpyDtoHAsync(dst.buffer(), 0, handle, 0, bytes, stream.handle()),
-                "cuMemcpyDtoHAsync", "bytes=" + bytes + ", from " + describe() + ", to " + dst.describe());
+        int s = context.driver().memcpyDtoHAsync(dst.buffer(), 0, handle, 0, bytes, stream.handle());
+        if (s != CudaDriver.SUCCESS) {
+            throw context.failure(s, "cuMemcpyDtoHAsync", "bytes=" + bytes + ", from " + describe() + ", to "
+                    + dst.describe());
+        }
     }
 
     private void checkBytes(long n, PinnedBuffer host) {

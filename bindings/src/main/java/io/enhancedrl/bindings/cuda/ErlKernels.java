@@ -60,10 +60,16 @@ public enum ErlKernels {
 
     /** Throws when {@code args} do not match this kernel's parameter list (count and kinds). */
     public void checkArgs(KernelArgs args) {
-        List<Kind> actual = args.kinds();
-        if (!actual.equals(parameters)) {
+        boolean same = args.size() == parameters.size();
+        for (int i = 0; same && i < parameters.size(); i++) {
+            same = args.kind(i) == parameters.get(i);
+        }
+        if (!same) {
             throw new IllegalArgumentException(symbol + ": expected parameters " + parameters + " but the launch built "
-                    + actual + " " + args);
+                    + args.kinds() + " " + args);
+        }
+        if (!args.isConfigured()) {
+            throw new IllegalArgumentException(symbol + ": the launch has no grid and block (KernelArgs.launch)");
         }
     }
 
@@ -76,32 +82,58 @@ public enum ErlKernels {
     }
 
     /** erl_linear_forward_f32: grid (ceil(out/64), ceil(n/64), members), block 256. */
-    public static LaunchConfig linearForward(int members, int n, int out) {
-        return new LaunchConfig(ceilDiv(out, GEMM_TILE), ceilDiv(n, GEMM_TILE), members, GEMM_THREADS, 1, 1, 0);
+    public static KernelArgs linearForward(KernelArgs a, int members, int n, int out) {
+        return a.launch(ceilDiv(out, GEMM_TILE), ceilDiv(n, GEMM_TILE), members, GEMM_THREADS, 1, 1, 0);
     }
 
     /** erl_linear_backward_dx_f32: grid (ceil(in/64), ceil(n/64), members), block 256. */
-    public static LaunchConfig linearBackwardDx(int members, int n, int in) {
-        return new LaunchConfig(ceilDiv(in, GEMM_TILE), ceilDiv(n, GEMM_TILE), members, GEMM_THREADS, 1, 1, 0);
+    public static KernelArgs linearBackwardDx(KernelArgs a, int members, int n, int in) {
+        return a.launch(ceilDiv(in, GEMM_TILE), ceilDiv(n, GEMM_TILE), members, GEMM_THREADS, 1, 1, 0);
     }
 
     /** erl_linear_backward_dw_f32: grid (ceil(out/64), ceil(in/64), members * splits), block 256. */
-    public static LaunchConfig linearBackwardDw(int members, int splits, int in, int out) {
-        return new LaunchConfig(ceilDiv(out, GEMM_TILE), ceilDiv(in, GEMM_TILE), members * splits, GEMM_THREADS, 1, 1, 0);
+    public static KernelArgs linearBackwardDw(KernelArgs a, int members, int splits, int in, int out) {
+        return a.launch(ceilDiv(out, GEMM_TILE), ceilDiv(in, GEMM_TILE), members * splits, GEMM_THREADS, 1, 1, 0);
     }
 
     /** erl_bias_backward_f32: grid (ceil(out/32), members), block (32, 8). */
-    public static LaunchConfig biasBackward(int members, int out) {
-        return new LaunchConfig(ceilDiv(out, BIAS_BWD_COLS), members, 1, BIAS_BWD_COLS, BIAS_BWD_ROWS, 1, 0);
+    public static KernelArgs biasBackward(KernelArgs a, int members, int out) {
+        return a.launch(ceilDiv(out, BIAS_BWD_COLS), members, 1, BIAS_BWD_COLS, BIAS_BWD_ROWS, 1, 0);
     }
 
     /** The element-wise kernels (act backward, Adam, fusion score): grid ceil(count/256), block 256. */
-    public static LaunchConfig elementwise(long count) {
-        return LaunchConfig.linear(ceilDiv(count, EW_THREADS), EW_THREADS);
+    public static KernelArgs elementwise(KernelArgs a, long count) {
+        return a.launch(ceilDiv(count, EW_THREADS), 1, 1, EW_THREADS, 1, 1, 0);
     }
 
     /** erl_topk_f32: one block of 256 per request. */
+    public static KernelArgs topK(KernelArgs a, int requests) {
+        return a.launch(requests, 1, 1, TOPK_THREADS, 1, 1, 0);
+    }
+
+    // The same rules as values, for tests and documentation (these allocate).
+
+    public static LaunchConfig linearForward(int members, int n, int out) {
+        return linearForward(new KernelArgs(), members, n, out).config();
+    }
+
+    public static LaunchConfig linearBackwardDx(int members, int n, int in) {
+        return linearBackwardDx(new KernelArgs(), members, n, in).config();
+    }
+
+    public static LaunchConfig linearBackwardDw(int members, int splits, int in, int out) {
+        return linearBackwardDw(new KernelArgs(), members, splits, in, out).config();
+    }
+
+    public static LaunchConfig biasBackward(int members, int out) {
+        return biasBackward(new KernelArgs(), members, out).config();
+    }
+
+    public static LaunchConfig elementwise(long count) {
+        return elementwise(new KernelArgs(), count).config();
+    }
+
     public static LaunchConfig topK(int requests) {
-        return LaunchConfig.linear(requests, TOPK_THREADS);
+        return topK(new KernelArgs(), requests).config();
     }
 }

@@ -12,10 +12,11 @@ import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link CudaDriver} on JCuda 12.6 (the driver API through JNI). JCuda's exceptions are switched off: every
@@ -29,24 +30,52 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JCudaDriverApi implements CudaDriver {
 
-    private final AtomicLong nextId = new AtomicLong(1);
-    private final Map<Long, NativePointerObject> handles = new ConcurrentHashMap<>();
+    /**
+     * Handles by id (index; 0 stays NULL). An array rather than a map so that a lookup on the hot path boxes
+     * nothing; ids are never reused, the array only grows (one slot per allocation, stream, module or function
+     * ever made, which a process keeps in the thousands). Written under {@code this}, read without a lock.
+     */
+    private volatile NativePointerObject[] handles = new NativePointerObject[256];
+    /** The raw device address of each CUdeviceptr handle, written when it is allocated (kernel arguments). */
+    private volatile long[] addresses = new long[256];
+    private int nextId = 1;
     private final Map<Integer, CUdevice> devices = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Pointer> hostAllocations = new IdentityHashMap<>();
+    /** Per thread: kernel parameter values and the void** arrays pointing at them (see launchKernel). */
+    private final ThreadLocal<LaunchParams> launchParams = ThreadLocal.withInitial(LaunchParams::new);
 
     public JCudaDriverApi() {
         JCudaDriver.setExceptionsEnabled(false);
     }
 
     private long register(NativePointerObject o) {
-        long id = nextId.getAndIncrement();
-        handles.put(id, o);
+        return register(o, 0);
+    }
+
+    /** A new id for o; {@code address} is the raw device address of a CUdeviceptr (0 for other handles). */
+    private synchronized long register(NativePointerObject o, long address) {
+        int id = nextId++;
+        NativePointerObject[] t = handles;
+        long[] a = addresses;
+        if (id >= t.length) {
+            t = Arrays.copyOf(t, t.length * 2);
+            a = Arrays.copyOf(a, t.length);
+        }
+        t[id] = o;
+        a[id] = address;
+        addresses = a;
+        handles = t; // volatile write last: a reader that sees the handle sees its address
         return id;
+    }
+
+    private synchronized void unregister(long id) {
+        handles[(int) id] = null;
     }
 
     @SuppressWarnings("unchecked")
     private <T extends NativePointerObject> T lookup(long id, Class<T> type) {
-        NativePointerObject o = handles.get(id);
+        NativePointerObject[] t = handles;
+        NativePointerObject o = id > 0 && id < t.length ? t[(int) id] : null;
         if (!type.isInstance(o)) {
             throw new IllegalArgumentException("handle " + id + ": expected a live " + type.getSimpleName() + " but was "
                     + (o == null ? "unknown or freed" : o.getClass().getSimpleName()));
@@ -139,7 +168,7 @@ public final class JCudaDriverApi implements CudaDriver {
     public int moduleUnload(long module) {
         int s = JCudaDriver.cuModuleUnload(lookup(module, CUmodule.class));
         if (s == SUCCESS) {
-            handles.remove(module);
+            unregister(module);
         }
         return s;
     }
@@ -154,22 +183,48 @@ public final class JCudaDriverApi implements CudaDriver {
         return s;
     }
 
+    /**
+     * Built once per thread: kernelParams is void*[n] whose entry i points at 8-byte slot i of a direct buffer
+     * holding argument i's value (an int, long, float's bits or raw device address, at the slot's start, which
+     * is little-endian on every host the engine runs on). A launch writes the values and passes the array of
+     * its arity, so it allocates nothing on the Java heap.
+     */
+    private static final class LaunchParams {
+        final ByteBuffer values = ByteBuffer.allocateDirect(KernelArgs.MAX_ARGS * Long.BYTES).order(ByteOrder.nativeOrder());
+        final Pointer[] byArity = new Pointer[KernelArgs.MAX_ARGS + 1];
+
+        LaunchParams() {
+            Pointer base = Pointer.to(values);
+            Pointer[] slots = new Pointer[KernelArgs.MAX_ARGS];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = base.withByteOffset((long) i * Long.BYTES);
+            }
+            for (int n = 0; n <= KernelArgs.MAX_ARGS; n++) {
+                byArity[n] = Pointer.to(Arrays.copyOf(slots, n));
+            }
+        }
+    }
+
     @Override
     public int launchKernel(long function, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ,
                             int sharedMemBytes, long stream, KernelArgs args) {
-        // kernelParams is void*[]: each entry points at the host copy of one argument value.
-        Pointer[] params = new Pointer[args.size()];
-        for (int i = 0; i < params.length; i++) {
-            KernelArgs.Arg a = args.get(i);
-            params[i] = switch (a.kind()) {
-                case I32 -> Pointer.to(new int[]{a.asInt()});
-                case I64 -> Pointer.to(new long[]{a.value()});
-                case F32 -> Pointer.to(new float[]{a.asFloat()});
-                case PTR -> Pointer.to(devicePointer(a.value(), a.offset()));
-            };
+        LaunchParams p = launchParams.get();
+        for (int i = 0; i < args.size(); i++) {
+            int at = i * Long.BYTES;
+            long v = args.value(i);
+            switch (args.kind(i)) {
+                case I32, F32 -> p.values.putInt(at, (int) v);
+                case I64 -> p.values.putLong(at, v);
+                case PTR -> p.values.putLong(at, v == 0 ? 0 : deviceAddress(v) + args.offset(i));
+            }
         }
         return JCudaDriver.cuLaunchKernel(lookup(function, CUfunction.class), gridX, gridY, gridZ,
-                blockX, blockY, blockZ, sharedMemBytes, lookup(stream, CUstream.class), Pointer.to(params), null);
+                blockX, blockY, blockZ, sharedMemBytes, lookup(stream, CUstream.class), p.byArity[args.size()], null);
+    }
+
+    private long deviceAddress(long allocation) {
+        lookup(allocation, CUdeviceptr.class); // throws for a freed or unknown handle (reads handles first)
+        return addresses[(int) allocation];
     }
 
     @Override
@@ -177,7 +232,14 @@ public final class JCudaDriverApi implements CudaDriver {
         CUdeviceptr p = new CUdeviceptr();
         int s = JCudaDriver.cuMemAlloc(p, bytes);
         if (s == SUCCESS) {
-            allocation[0] = register(p);
+            long[] address = new long[1];
+            s = JCudaDriver.cuPointerGetAttribute(Pointer.to(address),
+                    jcuda.driver.CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER, p);
+            if (s != SUCCESS) {
+                JCudaDriver.cuMemFree(p);
+                return s;
+            }
+            allocation[0] = register(p, address[0]);
         }
         return s;
     }
@@ -186,7 +248,7 @@ public final class JCudaDriverApi implements CudaDriver {
     public int memFree(long allocation) {
         int s = JCudaDriver.cuMemFree(lookup(allocation, CUdeviceptr.class));
         if (s == SUCCESS) {
-            handles.remove(allocation);
+            unregister(allocation);
         }
         return s;
     }
@@ -194,15 +256,29 @@ public final class JCudaDriverApi implements CudaDriver {
     @Override
     public int memcpyHtoDAsync(long dst, long dstOffset, ByteBuffer src, long srcOffset, long bytes, long stream) {
         CUdeviceptr d = lookup(dst, CUdeviceptr.class);
+        Pointer h = hostPointer(src);
         return JCudaDriver.cuMemcpyHtoDAsync(dstOffset == 0 ? d : d.withByteOffset(dstOffset),
-                Pointer.to(src).withByteOffset(srcOffset), bytes, lookup(stream, CUstream.class));
+                srcOffset == 0 ? h : h.withByteOffset(srcOffset), bytes, lookup(stream, CUstream.class));
     }
 
     @Override
     public int memcpyDtoHAsync(ByteBuffer dst, long dstOffset, long src, long srcOffset, long bytes, long stream) {
         CUdeviceptr s = lookup(src, CUdeviceptr.class);
-        return JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst).withByteOffset(dstOffset),
+        Pointer h = hostPointer(dst);
+        return JCudaDriver.cuMemcpyDtoHAsync(dstOffset == 0 ? h : h.withByteOffset(dstOffset),
                 srcOffset == 0 ? s : s.withByteOffset(srcOffset), bytes, lookup(stream, CUstream.class));
+    }
+
+    /**
+     * The JCuda pointer of a staging buffer: the one cuMemHostAlloc returned (no allocation per copy); a direct
+     * buffer not from memHostAlloc (pageable) gets a new one.
+     */
+    private Pointer hostPointer(ByteBuffer b) {
+        Pointer p;
+        synchronized (hostAllocations) {
+            p = hostAllocations.get(b);
+        }
+        return p != null ? p : Pointer.to(b);
     }
 
     @Override
@@ -248,7 +324,7 @@ public final class JCudaDriverApi implements CudaDriver {
     public int streamDestroy(long stream) {
         int s = JCudaDriver.cuStreamDestroy(lookup(stream, CUstream.class));
         if (s == SUCCESS) {
-            handles.remove(stream);
+            unregister(stream);
         }
         return s;
     }

@@ -1,15 +1,21 @@
 package io.enhancedrl.bindings.cuda;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * The parameters of one kernel launch, in declaration order, with their C types kept, so the driver can
- * build {@code void** kernelParams} and tests can check the order against {@code erl_kernels.h}.
- * A builder is reused by the backend ({@link #clear()}), so a launch does not allocate a new list.
+ * One kernel launch as the driver receives it: the parameters in declaration order, with their C types kept
+ * (so the driver can build {@code void** kernelParams} and tests can check the order against
+ * {@code erl_kernels.h}), and the grid, block and dynamic shared memory ({@link #launch}).
+ *
+ * <p>A builder is reused per thread by the backend ({@link #clear()}) and stores everything in primitive
+ * arrays, so building a launch allocates nothing; {@link #get}, {@link #list()} and {@link #config()} make
+ * objects and are meant for tests and error messages.
  */
 public final class KernelArgs {
+
+    /** More parameters than any kernel of erl_kernels.h has (the most is 21). */
+    public static final int MAX_ARGS = 32;
 
     /** The C type of a kernel parameter, as spelled in erl_kernels.h. */
     public enum Kind {
@@ -42,38 +48,51 @@ public final class KernelArgs {
         }
     }
 
-    private final List<Arg> args = new ArrayList<>();
+    private final Kind[] kinds = new Kind[MAX_ARGS];
+    private final long[] values = new long[MAX_ARGS];
+    private final long[] offsets = new long[MAX_ARGS];
+    private int size;
+    // grid x, y, z, block x, y, z, dynamic shared bytes; gridX 0 = not configured yet
+    private int gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes;
 
+    /** Forgets the parameters and the launch configuration. */
     public KernelArgs clear() {
-        args.clear();
+        size = 0;
+        gridX = 0;
+        return this;
+    }
+
+    private KernelArgs add(Kind kind, long value, long offset) {
+        if (size == MAX_ARGS) {
+            throw new IllegalStateException("kernel arguments: more than " + MAX_ARGS + " parameters");
+        }
+        kinds[size] = kind;
+        values[size] = value;
+        offsets[size] = offset;
+        size++;
         return this;
     }
 
     public KernelArgs i32(int v) {
-        args.add(new Arg(Kind.I32, v, 0));
-        return this;
+        return add(Kind.I32, v, 0);
     }
 
     public KernelArgs i64(long v) {
-        args.add(new Arg(Kind.I64, v, 0));
-        return this;
+        return add(Kind.I64, v, 0);
     }
 
     public KernelArgs f32(float v) {
-        args.add(new Arg(Kind.F32, Float.floatToRawIntBits(v), 0));
-        return this;
+        return add(Kind.F32, Float.floatToRawIntBits(v), 0);
     }
 
     /** The start of a device buffer. */
     public KernelArgs ptr(DeviceBuffer b) {
-        args.add(new Arg(Kind.PTR, b.handle(), 0));
-        return this;
+        return add(Kind.PTR, b.handle(), 0);
     }
 
     /** A device pointer: allocation handle (0 = NULL) plus a byte offset. */
     public KernelArgs ptr(long allocation, long byteOffset) {
-        args.add(new Arg(Kind.PTR, allocation, byteOffset));
-        return this;
+        return add(Kind.PTR, allocation, byteOffset);
     }
 
     /** The NULL device pointer (optional kernel inputs and outputs). */
@@ -81,24 +100,112 @@ public final class KernelArgs {
         return ptr(0, 0);
     }
 
+    /**
+     * The grid, block and dynamic shared memory of this launch (ErlKernels computes them per kernel).
+     *
+     * @throws IllegalArgumentException if a dimension is below 1 or sharedBytes below 0
+     */
+    public KernelArgs launch(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ, int sharedBytes) {
+        if (gridX < 1 || gridY < 1 || gridZ < 1 || blockX < 1 || blockY < 1 || blockZ < 1 || sharedBytes < 0) {
+            throw new IllegalArgumentException("launch configuration: expected grid and block >= 1 and shared >= 0 but was "
+                    + "grid (" + gridX + ", " + gridY + ", " + gridZ + ") block (" + blockX + ", " + blockY + ", "
+                    + blockZ + ") shared " + sharedBytes);
+        }
+        this.gridX = gridX;
+        this.gridY = gridY;
+        this.gridZ = gridZ;
+        this.blockX = blockX;
+        this.blockY = blockY;
+        this.blockZ = blockZ;
+        this.sharedBytes = sharedBytes;
+        return this;
+    }
+
+    /** Whether {@link #launch} was called since the last {@link #clear()}. */
+    public boolean isConfigured() {
+        return gridX > 0;
+    }
+
+    public int gridX() {
+        return gridX;
+    }
+
+    public int gridY() {
+        return gridY;
+    }
+
+    public int gridZ() {
+        return gridZ;
+    }
+
+    public int blockX() {
+        return blockX;
+    }
+
+    public int blockY() {
+        return blockY;
+    }
+
+    public int blockZ() {
+        return blockZ;
+    }
+
+    public int sharedBytes() {
+        return sharedBytes;
+    }
+
+    /** The launch configuration as a value (allocates; for tests and messages). */
+    public LaunchConfig config() {
+        if (!isConfigured()) {
+            throw new IllegalStateException("kernel arguments: no launch configuration set");
+        }
+        return new LaunchConfig(gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes);
+    }
+
     public int size() {
-        return args.size();
+        return size;
     }
 
+    public Kind kind(int i) {
+        return kinds[checkIndex(i)];
+    }
+
+    /** An I32/I64 value, an F32's bits, or a PTR's allocation handle (0 = NULL). */
+    public long value(int i) {
+        return values[checkIndex(i)];
+    }
+
+    /** A PTR's byte offset into its allocation (0 for numbers). */
+    public long offset(int i) {
+        return offsets[checkIndex(i)];
+    }
+
+    private int checkIndex(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("kernel argument " + i + " of " + size);
+        }
+        return i;
+    }
+
+    /** Parameter i as a value (allocates; for tests and messages). */
     public Arg get(int i) {
-        return args.get(i);
+        return new Arg(kind(i), value(i), offset(i));
     }
 
-    /** A read-only view (valid until the next {@link #clear()}). */
+    /** A copy of the parameters (allocates; for tests). */
     public List<Arg> list() {
-        return Collections.unmodifiableList(args);
+        List<Arg> l = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            l.add(get(i));
+        }
+        return l;
     }
 
     /** The parameter kinds in order, for signature checks. */
     public List<Kind> kinds() {
-        List<Kind> k = new ArrayList<>(args.size());
-        for (Arg a : args) {
-            k.add(a.kind());
+        List<Kind> k = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            k.add(kinds[i]);
         }
         return k;
     }
@@ -106,16 +213,16 @@ public final class KernelArgs {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < args.size(); i++) {
-            Arg a = args.get(i);
+        for (int i = 0; i < size; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            switch (a.kind()) {
-                case I32 -> sb.append(a.asInt());
-                case I64 -> sb.append(a.value()).append('L');
-                case F32 -> sb.append(a.asFloat()).append('f');
-                case PTR -> sb.append(a.isNull() ? "NULL" : "dev#" + a.value() + (a.offset() == 0 ? "" : "+" + a.offset()));
+            long v = values[i];
+            switch (kinds[i]) {
+                case I32 -> sb.append((int) v);
+                case I64 -> sb.append(v).append('L');
+                case F32 -> sb.append(Float.intBitsToFloat((int) v)).append('f');
+                case PTR -> sb.append(v == 0 ? "NULL" : "dev#" + v + (offsets[i] == 0 ? "" : "+" + offsets[i]));
             }
         }
         return sb.append(')').toString();
