@@ -9,6 +9,10 @@ out_dir="${1:?usage: build-emulated-cuda.sh OUT_DIR}"
 ref_dir="$here/../../../../native-kernels/src/main/c"
 cc_bin="${CC:-$(command -v gcc || command -v cc || true)}"
 mkdir -p "$out_dir"
+if [ -n "$cc_bin" ] && ! command -v "$cc_bin" > /dev/null; then
+  echo "WARNING: C compiler '$cc_bin' not found." >&2
+  cc_bin=""
+fi
 if [ -z "$cc_bin" ]; then
   echo "WARNING: no C compiler (gcc/cc, or CC); the emulated CUDA driver is NOT built and its tests will skip." >&2
   rm -f "$out_dir/libcuda.so.1"

@@ -6,6 +6,7 @@ import io.enhancedrl.api.RankResult;
 import io.enhancedrl.api.Ranker;
 import io.enhancedrl.api.RankerOptions;
 import io.enhancedrl.api.ServingFixtures;
+import io.enhancedrl.bindings.gpu.GpuSupport;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.Backends;
@@ -38,6 +39,7 @@ class EmulatedCudaDriverTest {
 
     @BeforeAll
     static void open() {
+        GpuSupport.skipUnlessTheEmulatedDriverWasBuilt();
         CudaBackendProvider provider = new CudaBackendProvider();
         var a = provider.probe();
         assertTrue(a.available(), "the emulated driver must be found: " + a.describe());
@@ -47,7 +49,9 @@ class EmulatedCudaDriverTest {
 
     @AfterAll
     static void close() {
-        cuda.close();
+        if (cuda != null) {
+            cuda.close();
+        }
     }
 
     @Test
