@@ -18,18 +18,17 @@ rm -rf "$carry"
 mkdir -p "$carry/lib"
 lib="$PWD/$carry/lib"
 
-# CLI/report-only runtime dependencies the GPU tests and the benchmark never load (keeps the carry small).
-cli_only=xchart,picocli,progressbar,jline-terminal,jline-native
+# Only JCuda and JCublas (with their natives) among the runtime dependencies: the GPU tests and the benchmark
+# never load the engine's CLI, report or Parquet/Hadoop dependencies (together ~30 MiB), and the carry is capped.
+carry_groups=org.jcuda
 junit_version=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml | head -n 1)
 if [ -z "${ERL_CARRY_SKIP_BUILD:-}" ]; then
   echo "== mvn -DskipTests package (bindings and what it needs)"
   mvn -B -q -ntp -DskipTests -pl bindings -am package \
-    dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=io.enhancedrl \
-    -DexcludeArtifactIds="$cli_only" -DoutputDirectory="$lib"
+    dependency:copy-dependencies -DincludeScope=runtime -DincludeGroupIds="$carry_groups" -DoutputDirectory="$lib"
 else
   mvn -B -q -ntp -pl bindings -am dependency:copy-dependencies -DincludeScope=runtime \
-    -DexcludeGroupIds=io.enhancedrl \
-    -DexcludeArtifactIds="$cli_only" -DoutputDirectory="$lib"
+    -DincludeGroupIds="$carry_groups" -DoutputDirectory="$lib"
 fi
 mvn -B -q -ntp dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" \
   -DoutputDirectory="$lib"

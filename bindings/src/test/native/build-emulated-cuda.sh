@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the emulated CUDA driver (emulated_libcuda.c + the kernels' C reference) as OUT_DIR/libcuda.so.1,
-# for the bindings' "emulated-cuda" test execution (see bindings/pom.xml). Run by Maven in the
+# Builds the emulated CUDA driver (emulated_libcuda.c + the kernels' C reference) as OUT_DIR/libcuda.so.1 and
+# the emulated cuBLAS (emulated_libcublas.c) as OUT_DIR/libcublas.so.12, for the bindings' "emulated-cuda" test
+# execution (see bindings/pom.xml). Run by Maven in the
 # process-test-resources phase; also runnable by hand: build-emulated-cuda.sh OUT_DIR.
 # Without a C compiler it warns and builds nothing; the emulated-cuda tests then skip with that reason.
 set -euo pipefail
@@ -19,8 +20,10 @@ if [ -z "$cc_bin" ]; then
   exit 0
 fi
 out="$out_dir/libcuda.so.1"
-if [ -f "$out" ] && [ -z "$(find "$here" "$ref_dir" -newer "$out" -type f | head -n 1)" ]; then
-  echo "emulated libcuda.so.1 is up to date ($out)"
+blas="$out_dir/libcublas.so.12"
+if [ -f "$out" ] && [ -f "$blas" ] && [ -z "$(find "$here" "$ref_dir" -newer "$out" -type f | head -n 1)" ] \
+    && [ -z "$(find "$here" -newer "$blas" -type f | head -n 1)" ]; then
+  echo "emulated libcuda.so.1 and libcublas.so.12 are up to date ($out_dir)"
   exit 0
 fi
 # -ffp-contract=off: the reference's rounding is the Java reference's (no fused multiply-adds).
@@ -28,4 +31,10 @@ fi
   -Wno-unused-parameter -I"$ref_dir" -Wl,-soname,libcuda.so.1 \
   -o "$out.tmp" "$here/emulated_libcuda.c" "$ref_dir/reference.c" -lm -lpthread
 mv "$out.tmp" "$out"
-echo "built the emulated CUDA driver $out"
+# libJCublas2 needs the symbol version "libcublas.so.12" (libcublas.map); the GEMM checks its operands against
+# the emulated driver's allocations (erl_emu_inside), hence the link to it.
+"$cc_bin" -std=c11 -O2 -fPIC -shared -ffp-contract=off -Wall -Wextra -Werror \
+  -Wl,-soname,libcublas.so.12 -Wl,--version-script="$here/libcublas.map" \
+  -o "$blas.tmp" "$here/emulated_libcublas.c" -L"$out_dir" -l:libcuda.so.1
+mv "$blas.tmp" "$blas"
+echo "built the emulated CUDA driver $out and cuBLAS $blas"

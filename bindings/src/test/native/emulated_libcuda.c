@@ -112,6 +112,9 @@ long long erl_emu_count(const char* call) {
     return n;
 }
 
+/* For the emulated cuBLAS (same directory): whether [p, p + bytes) lies inside one live device allocation. */
+int erl_emu_inside(const void* p, unsigned long long bytes);
+
 /* Test hook: device allocations now live. */
 int erl_emu_live_allocations(void) {
     pthread_mutex_lock(&lock);
@@ -130,6 +133,12 @@ static int findAllocation(uintptr_t p) {
 }
 
 /* Whether [p, p + bytes) lies inside one live allocation (bytes 0: p may be anything, even NULL). */
+static int inside(const void* p, unsigned long long bytes);
+
+int erl_emu_inside(const void* p, unsigned long long bytes) {
+    return inside(p, bytes);
+}
+
 static int inside(const void* p, unsigned long long bytes) {
     if (bytes == 0) return 1;
     pthread_mutex_lock(&lock);

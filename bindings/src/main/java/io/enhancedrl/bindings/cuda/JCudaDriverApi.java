@@ -91,12 +91,14 @@ public final class JCudaDriverApi implements CudaDriver {
         return dev;
     }
 
-    private Pointer devicePointer(long allocation, long offset) {
-        if (allocation == 0) {
-            return new CUdeviceptr();
-        }
-        CUdeviceptr p = lookup(allocation, CUdeviceptr.class);
-        return offset == 0 ? p : p.withByteOffset(offset);
+    /** JCuda's object for a device allocation handle (for JCublas, which takes JCuda pointers). */
+    CUdeviceptr devicePointer(long allocation) {
+        return lookup(allocation, CUdeviceptr.class);
+    }
+
+    /** JCuda's object for a stream handle (for JCublas's cublasSetStream). */
+    CUstream cuStream(long stream) {
+        return lookup(stream, CUstream.class);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * 149 -> 256, ReLU) per available backend at n = 512 and 16,384, host arrays in and out (so the CUDA column
  * includes staging copies and synchronisation). Then, with a device, the same product on device-resident
  * buffers: the hand-written kernel ("cuda-dev") against cuBLASLt's RELU_BIAS GEMM ("cublasLt"), 50 launches
- * queued and one synchronisation, so these rows are the kernels' own time. Prints "backend n us/call GFLOP/s".
+ * queued and one synchronisation, so these rows are the kernels' own time; and without activation, the hand kernel
+ * ("cuda-id") against JCublas's two SGEMMs ("jcublas", libcublas.so.12). Prints "backend n us/call GFLOP/s".
  */
 public final class GpuBench {
 
@@ -89,6 +90,13 @@ public final class GpuBench {
                     try (var linear = new io.enhancedrl.bindings.cuda.CublasLtLinear(c, lt, 4 << 20)) {
                         time("cublasLt", n, in, out, () -> linear.reluBiasForward(stream, n, in, out, x, w, b, y), stream);
                     }
+                }
+                time("cuda-id", n, in, out, () -> cuda.linearForward(stream, n, in, out, x, w, b, Activation.IDENTITY, y),
+                        stream);
+                try (var blas = new io.enhancedrl.bindings.cuda.JCublasLinear(c)) {
+                    time("jcublas", n, in, out, () -> blas.forward(stream, n, in, out, x, w, b, y), stream);
+                } catch (IllegalStateException e) {
+                    System.out.printf("%-8s %7s %12s %9s  (%s)%n", "jcublas", "-", "-", "-", e.getMessage());
                 }
             }
         }
