@@ -39,6 +39,8 @@ public final class ActorCriticLearner {
     private final int m;          // critics per group
     private final int members;    // 2M
     private final int maxRows;
+    private final int maxTransitions;
+    private final double[] actorParts = new double[4];
 
     private final Mlp actor;
     private final Mlp actorTarget;
@@ -92,6 +94,7 @@ public final class ActorCriticLearner {
         this.m = cfg.criticMembers();
         this.members = RlConfig.GROUPS * m;
         this.maxRows = maxRows;
+        this.maxTransitions = maxTransitions;
         if (behaviourAction.length != actionWidth) {
             throw new IllegalArgumentException("behaviourAction: expected length " + actionWidth + " but was "
                     + behaviourAction.length);
@@ -223,12 +226,12 @@ public final class ActorCriticLearner {
         phase = "critic step";
         double td = criticStep(b, true);
         phase = "actor step";
-        double[] actorParts = actorStep(b, true);
+        double[] actorResult = actorStep(b, true);
         // Plain Java from here on: nothing below can fail on the device, so the targets need no snapshot.
         phase = "target update";
         actorTarget.polyakUpdate(actor, (float) cfg.tau());
         criticsTarget.polyakUpdate(critics, (float) cfg.tau());
-        return new UpdateStats(td, actorParts[0], actorParts[1], actorParts[2], actorParts[3], meanPhi);
+        return new UpdateStats(td, actorResult[0], actorResult[1], actorResult[2], actorResult[3], meanPhi);
     }
 
     private void saveState() {
@@ -266,6 +269,10 @@ public final class ActorCriticLearner {
         if (b.units > maxRows || b.nextUnits > maxRows) {
             throw new IllegalArgumentException("batch rows: expected at most " + maxRows + " units and next units but was "
                     + b.units + " and " + b.nextUnits);
+        }
+        if (b.transitions > maxTransitions) {
+            throw new IllegalArgumentException("batch transitions: expected at most " + maxTransitions
+                    + " (the learner's maxTransitions) but was " + b.transitions);
         }
         if (b.units == 0) {
             throw new IllegalArgumentException("batch: expected at least one unit but was empty");
@@ -451,6 +458,15 @@ public final class ActorCriticLearner {
      * Computes the actor loss and its gradient into actorGrads; with step set, also takes the Adam step.
      * Returns {actor loss, mean Q (group-weighted), ensemble std (group-weighted), box penalty}.
      */
+    /** The actor step's loss, mean Q, ensemble std and box penalty, in a reused array (an update allocates nothing). */
+    private double[] parts(double loss, double meanQ, double std, double box) {
+        actorParts[0] = loss;
+        actorParts[1] = meanQ;
+        actorParts[2] = std;
+        actorParts[3] = box;
+        return actorParts;
+    }
+
     private double[] actorStep(UnitBatch b, boolean step) {
         if (cfg.actorAdvantagePush()) {
             return pushStep(b, step);
@@ -468,7 +484,7 @@ public final class ActorCriticLearner {
             }
         }
         if (included == 0) {
-            return new double[]{Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+            return parts(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         float lambda = (float) cfg.lambda();
         double meanQSum = 0;
@@ -520,7 +536,7 @@ public final class ActorCriticLearner {
         double meanQ = meanQSum / included;
         double meanStd = stdSum / included;
         double box = boxSum / included;
-        return new double[]{-meanQ + lambda * meanStd + box, meanQ, meanStd, box};
+        return parts(-meanQ + lambda * meanStd + box, meanQ, meanStd, box);
     }
 
     /**
@@ -567,7 +583,7 @@ public final class ActorCriticLearner {
             stepCount[t]++;
         }
         if (included == 0) {
-            return new double[]{Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+            return parts(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         for (int t = 0; t < tCount; t++) {
             if (stepCount[t] > 0) {
@@ -622,7 +638,7 @@ public final class ActorCriticLearner {
             actorOpt.step(ops, actor.params(), actorGrads);
         }
         double box = boxSum / included;
-        return new double[]{-objective / included + box, meanQSum / included, stdSum / included, box};
+        return parts(-objective / included + box, meanQSum / included, stdSum / included, box);
     }
 
     /** The tanh actor's output is inside [-1, 1] already; this only guards the fusion map's domain. */

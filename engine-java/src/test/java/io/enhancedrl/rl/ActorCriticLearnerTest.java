@@ -311,4 +311,14 @@ class ActorCriticLearnerTest {
         new io.enhancedrl.testing.Tolerance(2e-3, 5e-2).assertClose(what, numeric, got);
         return got;
     }
+
+    @Test
+    void aBatchWithMoreTransitionsThanTheLearnerHoldsIsRefusedByName() {
+        ActorCriticLearner l = new ActorCriticLearner(small(CriticMode.PAIR_DECOMPOSED), ScalarKernelOps.INSTANCE, 3, 2,
+                16, 1, new float[]{0f, 0f}, 1);
+        float[] before = l.critics().params().clone();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> l.update(handBuiltEpisode(false)));
+        assertEquals("batch transitions: expected at most 1 (the learner's maxTransitions) but was 2", e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, l.critics().params()), "nothing was changed");
+    }
 }
