@@ -31,14 +31,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JCudaDriverApi implements CudaDriver {
 
     /**
-     * Handles by id (index; 0 stays NULL). An array rather than a map so that a lookup on the hot path boxes
-     * nothing; ids are never reused, the array only grows (one slot per allocation, stream, module or function
-     * ever made, which a process keeps in the thousands). Written under {@code this}, read without a lock.
+     * Handles by id. An array rather than a map so that a lookup on the hot path boxes nothing. An id is a slot
+     * (low 32 bits; slot 0 stays NULL) and the slot's generation (high 32 bits): freed slots are reused, so the
+     * table stays as large as the most handles alive at once, and a stale id (its slot freed and reused) is
+     * refused instead of reaching another allocation. Written under {@code this}; read without a lock, the
+     * volatile {@code handles} written last and read first.
      */
     private volatile NativePointerObject[] handles = new NativePointerObject[256];
-    /** The raw device address of each CUdeviceptr handle, written when it is allocated (kernel arguments). */
+    /** The raw device address of each CUdeviceptr slot, written when it is allocated (kernel arguments). */
     private volatile long[] addresses = new long[256];
-    private int nextId = 1;
+    private volatile int[] generations = new int[256];
+    private int slotsUsed = 1;
+    private int[] freeSlots = new int[64];
+    private int freeCount;
     private final Map<Integer, CUdevice> devices = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Pointer> hostAllocations = new IdentityHashMap<>();
     /** Per thread: kernel parameter values and the void** arrays pointing at them (see launchKernel). */
@@ -54,28 +59,57 @@ public final class JCudaDriverApi implements CudaDriver {
 
     /** A new id for o; {@code address} is the raw device address of a CUdeviceptr (0 for other handles). */
     private synchronized long register(NativePointerObject o, long address) {
-        int id = nextId++;
         NativePointerObject[] t = handles;
         long[] a = addresses;
-        if (id >= t.length) {
-            t = Arrays.copyOf(t, t.length * 2);
-            a = Arrays.copyOf(a, t.length);
+        int[] g = generations;
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            slot = slotsUsed++;
+            if (slot >= t.length) {
+                t = Arrays.copyOf(t, t.length * 2);
+                a = Arrays.copyOf(a, t.length);
+                g = Arrays.copyOf(g, t.length);
+            }
         }
-        t[id] = o;
-        a[id] = address;
+        t[slot] = o;
+        a[slot] = address;
         addresses = a;
-        handles = t; // volatile write last: a reader that sees the handle sees its address
-        return id;
+        generations = g;
+        handles = t; // volatile write last: a reader that sees the handle sees its address and generation
+        return ((long) g[slot] << 32) | slot;
     }
 
     private synchronized void unregister(long id) {
-        handles[(int) id] = null;
+        int slot = (int) id;
+        if (isCurrent(id)) {
+            handles[slot] = null;
+            generations[slot]++;
+            if (freeCount == freeSlots.length) {
+                freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
+            }
+            freeSlots[freeCount++] = slot;
+        }
+    }
+
+    /** Whether id names a live slot of the current generation (callers read {@code handles} first). */
+    private boolean isCurrent(long id) {
+        int slot = (int) id;
+        NativePointerObject[] t = handles;
+        return slot > 0 && slot < t.length && t[slot] != null && generations[slot] == (int) (id >>> 32);
+    }
+
+    /** Slots in the handle table (for tests: bounded by the most handles alive at once). */
+    synchronized int handleSlots() {
+        return slotsUsed;
     }
 
     @SuppressWarnings("unchecked")
     private <T extends NativePointerObject> T lookup(long id, Class<T> type) {
         NativePointerObject[] t = handles;
-        NativePointerObject o = id > 0 && id < t.length ? t[(int) id] : null;
+        int slot = (int) id;
+        NativePointerObject o = slot > 0 && slot < t.length && generations[slot] == (int) (id >>> 32) ? t[slot] : null;
         if (!type.isInstance(o)) {
             throw new IllegalArgumentException("handle " + id + ": expected a live " + type.getSimpleName() + " but was "
                     + (o == null ? "unknown or freed" : o.getClass().getSimpleName()));
@@ -226,7 +260,7 @@ public final class JCudaDriverApi implements CudaDriver {
 
     private long deviceAddress(long allocation) {
         lookup(allocation, CUdeviceptr.class); // throws for a freed or unknown handle (reads handles first)
-        return addresses[(int) allocation];
+        return addresses[(int) allocation]; // the slot
     }
 
     @Override

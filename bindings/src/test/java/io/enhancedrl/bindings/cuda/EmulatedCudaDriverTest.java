@@ -157,4 +157,24 @@ class EmulatedCudaDriverTest {
         assertEquals(before, EmulatedCuda.liveAllocations(), "resident weights and staging buffers are freed");
         assertTrue(EmulatedCuda.count("cuMemFree") > frees);
     }
+
+    @Test
+    void freedHandlesAreReusedAndAStaleOneIsRefused() {
+        CudaContext ctx = cuda.context();
+        JCudaDriverApi driver = (JCudaDriverApi) ctx.driver();
+        DeviceBuffer first = new DeviceBuffer(ctx, 64, "stale test");
+        long stale = first.handle();
+        first.close();
+        int slots = driver.handleSlots();
+        for (int i = 0; i < 10_000; i++) {
+            try (DeviceBuffer d = new DeviceBuffer(ctx, 64, "churn")) {
+                assertTrue(d.handle() != stale, "a reused slot gets a new id");
+            }
+        }
+        assertTrue(driver.handleSlots() <= slots + 1, "10,000 buffers made and freed one at a time grow the handle"
+                + " table from " + slots + " to " + driver.handleSlots() + " slots");
+        long[] out = new long[1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> driver.pointerAddress(out, stale));
+        assertTrue(e.getMessage().contains("unknown or freed"), e.getMessage());
+    }
 }
