@@ -55,6 +55,22 @@ public interface KernelOps {
     }
 
     /**
+     * The whole split forward of {@code plan} in one call, for a backend that keeps the activations where it
+     * computes them (a device: one upload of the inputs, the layers chained on the device, one download of y),
+     * writing the last layer's output y [n][plan.outputWidth()] at yOff. Returns false, doing nothing, when this
+     * backend does not run whole plans (the default, and the CPU backends: {@link io.enhancedrl.model.Mlp} then
+     * runs the layers one {@link #linearForwardPacked} at a time) or cannot run this one (weights not packed by
+     * it). The result equals the layer-by-layer one up to float summation order.
+     *
+     * @param prefix prefix rows [ceil(n / rowsPerPrefix)][plan.prefixWidth()] at prefixOff
+     * @param rows per-row features [n][plan.rowWidth()] at rowsOff
+     */
+    default boolean forwardSplitResident(SplitForwardPlan plan, int n, float[] prefix, int prefixOff, int rowsPerPrefix,
+                                         float[] rows, int rowsOff, float[] y, int yOff) {
+        return false;
+    }
+
+    /**
      * {@link #linearForward} with the same w also given as {@code packed}, the result of {@link #packWeights}
      * on this backend for these w, in and out (or null); same result to the bit. The default ignores packed.
      *

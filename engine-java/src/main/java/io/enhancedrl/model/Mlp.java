@@ -2,6 +2,7 @@ package io.enhancedrl.model;
 
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.kernels.SplitForwardPlan;
 
 /**
  * A multi-layer perceptron whose parameters live in one slab ({@link #params()}, layout of
@@ -17,6 +18,8 @@ public final class Mlp {
 
     private final MlpSpec spec;
     private final float[] params;
+    /** The last plan made by {@link #splitPlan} (immutable; a benign race at worst makes it twice). */
+    private volatile SplitForwardPlan lastPlan;
 
     /** A model with all parameters zero; call {@link #initialize(long)} or load a slab into {@link #params()}. */
     public Mlp(MlpSpec spec) {
@@ -168,6 +171,12 @@ public final class Mlp {
         int rowWidth = in - prefixWidth;
         Checks.block("prefix", prefix, prefixOff, (long) prefixRows * prefixWidth);
         Checks.block("rows", rows, rowsOff, (long) n * rowWidth);
+        // A device runs the whole pass in one call when its weights are resident: one upload, one download.
+        if (packed != null && ops.isDevice() && n > 0
+                && ops.forwardSplitResident(splitPlan(prefixWidth, packed), n, prefix, prefixOff, rowsPerPrefix, rows,
+                rowsOff, ws.output(), 0)) {
+            return;
+        }
         int h1 = spec.layerOutput(0);
         int w1 = spec.weightOffset(0);
         // Prefix part, pre-activation: [prefixRows][h1] = prefix . W1[0:prefixWidth] + b1 (b1 shared by all).
@@ -197,6 +206,33 @@ public final class Mlp {
                     last == 0 ? i0 * h1 : 0);
             forwardFromLayer1(ops, blockRows, packed, i0, ws);
         }
+    }
+
+    /**
+     * This MLP's split forward as a {@link SplitForwardPlan} over its parameters and the weights packed by
+     * {@link #packForSplit} (for {@link KernelOps#forwardSplitResident}); the last plan is kept, so asking again
+     * with the same prefixWidth and packed allocates nothing.
+     */
+    public SplitForwardPlan splitPlan(int prefixWidth, float[][] packed) {
+        SplitForwardPlan p = lastPlan;
+        if (p != null && p.prefixWidth() == prefixWidth && p.packed() == packed) {
+            return p;
+        }
+        checkPrefixWidth(prefixWidth);
+        int layers = spec.layerCount();
+        int[] inputs = new int[layers], outputs = new int[layers], w = new int[layers], b = new int[layers];
+        Activation[] acts = new Activation[layers];
+        for (int l = 0; l < layers; l++) {
+            inputs[l] = spec.layerInput(l);
+            outputs[l] = spec.layerOutput(l);
+            w[l] = spec.weightOffset(l);
+            b[l] = spec.biasOffset(l);
+            acts[l] = spec.layerActivation(l);
+        }
+        p = new SplitForwardPlan(params, prefixWidth, inputs, outputs, w, b, acts,
+                packed == null ? new float[layers + 1][] : packed);
+        lastPlan = p;
+        return p;
     }
 
     private static long gcd(long a, long b) {

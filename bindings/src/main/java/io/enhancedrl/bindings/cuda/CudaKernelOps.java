@@ -3,12 +3,11 @@ package io.enhancedrl.bindings.cuda;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.BackendFailureException;
 import io.enhancedrl.kernels.KernelOps;
+import io.enhancedrl.kernels.SplitForwardPlan;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link KernelOps} on a CUDA device, launching the kernels of erl_kernels.h.
@@ -37,7 +36,9 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
 
     // Staging slots (one device + pinned buffer each per thread).
     static final int X = 0, W = 1, BIAS = 2, Y = 3, DY = 4, DX = 5, DW = 6, DB = 7, P = 8, G = 9, M = 10, V = 11,
-            OFFSETS = 12, IDS = 13, OUT = 14, SLOTS = 15;
+            OFFSETS = 12, IDS = 13, OUT = 14,
+            // forwardSplitResident: the prefix rows, the prefix part, and two device-only activation buffers
+            PREFIX = 15, PART = 16, HA = 17, HB = 18, SLOTS = 19;
 
     private final CudaContext context;
     private final CudaModule module;
@@ -45,9 +46,10 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     private final List<StagingArea> areas = new ArrayList<>();
     private final ThreadLocal<StagingArea> area = new ThreadLocal<>();
     private final ThreadLocal<KernelArgs> argsBuilder = ThreadLocal.withInitial(KernelArgs::new);
-    /** Device-resident weights by handle id (see {@link #packWeights}). */
-    private final ConcurrentHashMap<Integer, Resident> resident = new ConcurrentHashMap<>();
-    private final AtomicInteger nextResident = new AtomicInteger(1);
+    /** forwardSplitResident's resolved weights per layer (a request allocates nothing). */
+    private final ThreadLocal<Resident[]> residentScratch = ThreadLocal.withInitial(() -> new Resident[8]);
+    /** Device-resident weights by handle id (see {@link #packWeights}); looked up without boxing. */
+    private final HandleTable<Resident> resident = new HandleTable<>();
     private volatile boolean closed;
 
     /** Frees the device memory of resident weights whose handle became unreachable. */
@@ -144,8 +146,8 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     }
 
     /**
-     * Uploads W[in][out] once and returns a handle for {@link #linearForwardPacked}: three floats, the handle id
-     * (its int bits), in and out; meaningful only to this instance. The device copy is freed when the handle
+     * Uploads W[in][out] once and returns a handle for {@link #linearForwardPacked}: four floats, the handle id's
+     * low and high int bits, in and out; meaningful only to this instance. The device copy is freed when the handle
      * becomes unreachable or at {@link #close()}. Null for an empty matrix.
      *
      * @throws BackendFailureException if the device fails (allocation, copy)
@@ -172,15 +174,15 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         } catch (CudaException e) {
             throw failure("packWeights", "in=" + in + ", out=" + out, e);
         }
-        int id = nextResident.getAndIncrement();
-        resident.put(id, new Resident(d, in, out));
-        float[] handle = {Float.intBitsToFloat(id), in, out};
+        long id = resident.add(new Resident(d, in, out));
+        // both halves of the id are small ints (slot, generation): denormal floats, kept bit for bit
+        float[] handle = {Float.intBitsToFloat((int) id), Float.intBitsToFloat((int) (id >>> 32)), in, out};
         CLEANER.register(handle, () -> release(id));
         return handle;
     }
 
     /** Frees resident weights {@code id} (from the Cleaner's thread or close(); whoever removes it frees it). */
-    private void release(int id) {
+    private void release(long id) {
         Resident r = resident.remove(id);
         if (r != null) {
             try {
@@ -218,11 +220,11 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
     }
 
     private Resident resolve(float[] packed, int in, int out) {
-        if (packed.length != 3) {
-            throw new IllegalArgumentException("packed: expected a 3-float handle from this backend's packWeights"
+        if (packed.length != 4) {
+            throw new IllegalArgumentException("packed: expected a 4-float handle from this backend's packWeights"
                     + " but was " + packed.length + " floats (packed by another backend?)");
         }
-        int id = Float.floatToRawIntBits(packed[0]);
+        long id = handleId(packed);
         Resident r = resident.get(id);
         if (r == null) {
             throw new IllegalArgumentException("packed: handle " + id + " is not live on this cuda backend (" +
@@ -233,6 +235,97 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
                     + " weights but the call is in=" + in + ", out=" + out);
         }
         return r;
+    }
+
+    /**
+     * The whole split forward with every weight resident ({@link #packWeights}): uploads the prefix rows, the
+     * per-row features and all biases (three copies), chains the prefix part and the layers on the device
+     * (activations stay there, in two buffers used in turn), downloads y and synchronises once; the layer-by-layer
+     * path does a round trip per layer. Returns false when a weight is not resident here (then nothing is done).
+     */
+    @Override
+    public boolean forwardSplitResident(SplitForwardPlan plan, int n, float[] prefix, int prefixOff, int rowsPerPrefix,
+                                        float[] rows, int rowsOff, float[] y, int yOff) {
+        if (!plan.allPacked() || n < 1) {
+            return false;
+        }
+        int layers = plan.layers();
+        int[] in = plan.inputs(), out = plan.outputs();
+        // Resolve every handle first: a handle of another backend or shape is refused before any work is queued.
+        Resident[] w = residentScratch.get();
+        if (w.length < layers + 1) {
+            w = new Resident[layers + 1];
+            residentScratch.set(w);
+        }
+        w[0] = resolve(plan.packed()[0], plan.prefixWidth(), out[0]);
+        w[1] = resolve(plan.packed()[1], plan.rowWidth(), out[0]);
+        for (int l = 1; l < layers; l++) {
+            w[l + 1] = resolve(plan.packed()[l + 1], in[l], out[l]);
+        }
+        try {
+            forwardSplitOnDevice(plan, n, prefix, prefixOff, rowsPerPrefix, rows, rowsOff, y, yOff, w);
+        } catch (CudaException e) {
+            throw failure("forwardSplitResident", "n=" + n + ", layers=" + layers + ", prefixWidth=" + plan.prefixWidth()
+                    + ", rowsPerPrefix=" + rowsPerPrefix, e);
+        }
+        return true;
+    }
+
+    private void forwardSplitOnDevice(SplitForwardPlan plan, int n, float[] prefix, int prefixOff, int rowsPerPrefix,
+                                      float[] rows, int rowsOff, float[] y, int yOff, Resident[] w) {
+        StagingArea a = area();
+        int layers = plan.layers();
+        int[] out = plan.outputs(), in = plan.inputs();
+        int prefixRows = (n + rowsPerPrefix - 1) / rowsPerPrefix;
+        int widest = 0, biasFloats = 0;
+        for (int l = 0; l < layers; l++) {
+            widest = Math.max(widest, out[l]);
+            biasFloats += out[l];
+        }
+        DeviceBuffer dPrefix = upload(a, PREFIX, "prefix", prefix, prefixOff, (long) prefixRows * plan.prefixWidth());
+        DeviceBuffer dRows = upload(a, X, "rows", rows, rowsOff, (long) n * plan.rowWidth());
+        // every layer's bias in one pinned buffer and one copy (separate copies from one pinned slot would race)
+        DeviceBuffer dBias = a.ensure(BIAS, (long) biasFloats * Float.BYTES, "biases");
+        int at = 0;
+        for (int l = 0; l < layers; l++) {
+            a.host(BIAS).putFloats(at, plan.params(), plan.biasOffsets()[l], out[l]);
+            at += out[l];
+        }
+        dBias.copyFrom(a.host(BIAS), (long) biasFloats * Float.BYTES, a.stream);
+        DeviceBuffer part = a.ensureDeviceOnly(PART, (long) prefixRows * out[0] * Float.BYTES, "prefix part");
+        DeviceBuffer ha = a.ensureDeviceOnly(HA, (long) n * widest * Float.BYTES, "activations A");
+        DeviceBuffer hb = a.ensureDeviceOnly(HB, (long) n * widest * Float.BYTES, "activations B");
+        DeviceBuffer dy = output(a, Y, "y", (long) n * out[layers - 1], Float.BYTES);
+        // prefix part: prefix . W0[0:prefixWidth] + b0, identity, one row per prefix row
+        queueLinear(a.stream, prefixRows, plan.prefixWidth(), out[0], dPrefix, w[0].buffer, dBias, 0, prefixRows,
+                Activation.IDENTITY, part);
+        // layer 0's per-row part, with the prefix part as its bias rows
+        DeviceBuffer cur = layers == 1 ? dy : ha;
+        queueLinear(a.stream, n, plan.rowWidth(), out[0], dRows, w[1].buffer, part, 0, rowsPerPrefix,
+                plan.activations()[0], cur);
+        int biasAt = out[0];
+        for (int l = 1; l < layers; l++) {
+            DeviceBuffer next = l == layers - 1 ? dy : (l & 1) == 1 ? hb : ha; // hidden layers take A and B in turn
+            queueLinear(a.stream, n, in[l], out[l], cur, w[l + 1].buffer, dBias, (long) biasAt * Float.BYTES, n,
+                    plan.activations()[l], next);
+            biasAt += out[l];
+            cur = next;
+        }
+        queueDownload(a, Y, (long) n * out[layers - 1], Float.BYTES);
+        a.stream.synchronize();
+        a.host(Y).getFloats(y, yOff, n * out[layers - 1]);
+    }
+
+    /** erl_linear_forward_f32 with the bias at a byte offset into its buffer (device buffers, queued on stream). */
+    private void queueLinear(CudaStream stream, int n, int in, int out, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias,
+                             long biasByteOffset, int rowsPerBias, Activation act, DeviceBuffer y) {
+        KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0)
+                .ptr(bias.handle(), biasByteOffset).i64(0).i32(rowsPerBias).i32(act.code).ptr(y).i64(0);
+        launch(stream, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(args, 1, n, out));
+    }
+
+    private static long handleId(float[] packed) {
+        return (Float.floatToRawIntBits(packed[0]) & 0xFFFFFFFFL) | ((long) Float.floatToRawIntBits(packed[1]) << 32);
     }
 
     /** Resident weight buffers now live (for tests of the handle lifecycle). */
@@ -464,11 +557,8 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
             return;
         }
         closed = true;
-        for (Integer id : List.copyOf(resident.keySet())) {
-            Resident r = resident.remove(id);
-            if (r != null) {
-                r.buffer.close();
-            }
+        for (Resident r : resident.removeAll()) {
+            r.buffer.close();
         }
         synchronized (areas) {
             for (StagingArea a : areas) {

@@ -30,20 +30,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JCudaDriverApi implements CudaDriver {
 
+    /** A JCuda handle object, and for a device allocation its raw device address (kernel arguments). */
+    private record Handle(NativePointerObject object, long address) {
+    }
+
     /**
-     * Handles by id. An array rather than a map so that a lookup on the hot path boxes nothing. An id is a slot
-     * (low 32 bits; slot 0 stays NULL) and the slot's generation (high 32 bits): freed slots are reused, so the
-     * table stays as large as the most handles alive at once, and a stale id (its slot freed and reused) is
-     * refused instead of reaching another allocation. Written under {@code this}; read without a lock, the
-     * volatile {@code handles} written last and read first.
+     * JCuda's handle objects by the opaque ids of the {@link CudaDriver} interface (JCuda's objects cannot be
+     * rebuilt from an address). A {@link HandleTable}: lookups on the launch and copy paths box nothing.
      */
-    private volatile NativePointerObject[] handles = new NativePointerObject[256];
-    /** The raw device address of each CUdeviceptr slot, written when it is allocated (kernel arguments). */
-    private volatile long[] addresses = new long[256];
-    private volatile int[] generations = new int[256];
-    private int slotsUsed = 1;
-    private int[] freeSlots = new int[64];
-    private int freeCount;
+    private final HandleTable<Handle> handles = new HandleTable<>();
     private final Map<Integer, CUdevice> devices = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Pointer> hostAllocations = new IdentityHashMap<>();
     /** Per thread: kernel parameter values and the void** arrays pointing at them (see launchKernel). */
@@ -54,62 +49,22 @@ public final class JCudaDriverApi implements CudaDriver {
     }
 
     private long register(NativePointerObject o) {
-        return register(o, 0);
+        return handles.add(new Handle(o, 0));
     }
 
-    /** A new id for o; {@code address} is the raw device address of a CUdeviceptr (0 for other handles). */
-    private synchronized long register(NativePointerObject o, long address) {
-        NativePointerObject[] t = handles;
-        long[] a = addresses;
-        int[] g = generations;
-        int slot;
-        if (freeCount > 0) {
-            slot = freeSlots[--freeCount];
-        } else {
-            slot = slotsUsed++;
-            if (slot >= t.length) {
-                t = Arrays.copyOf(t, t.length * 2);
-                a = Arrays.copyOf(a, t.length);
-                g = Arrays.copyOf(g, t.length);
-            }
-        }
-        t[slot] = o;
-        a[slot] = address;
-        addresses = a;
-        generations = g;
-        handles = t; // volatile write last: a reader that sees the handle sees its address and generation
-        return ((long) g[slot] << 32) | slot;
-    }
-
-    private synchronized void unregister(long id) {
-        int slot = (int) id;
-        if (isCurrent(id)) {
-            handles[slot] = null;
-            generations[slot]++;
-            if (freeCount == freeSlots.length) {
-                freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-            }
-            freeSlots[freeCount++] = slot;
-        }
-    }
-
-    /** Whether id names a live slot of the current generation (callers read {@code handles} first). */
-    private boolean isCurrent(long id) {
-        int slot = (int) id;
-        NativePointerObject[] t = handles;
-        return slot > 0 && slot < t.length && t[slot] != null && generations[slot] == (int) (id >>> 32);
+    private void unregister(long id) {
+        handles.remove(id);
     }
 
     /** Slots in the handle table (for tests: bounded by the most handles alive at once). */
-    synchronized int handleSlots() {
-        return slotsUsed;
+    int handleSlots() {
+        return handles.slots();
     }
 
     @SuppressWarnings("unchecked")
     private <T extends NativePointerObject> T lookup(long id, Class<T> type) {
-        NativePointerObject[] t = handles;
-        int slot = (int) id;
-        NativePointerObject o = slot > 0 && slot < t.length && generations[slot] == (int) (id >>> 32) ? t[slot] : null;
+        Handle h = handles.get(id);
+        NativePointerObject o = h == null ? null : h.object();
         if (!type.isInstance(o)) {
             throw new IllegalArgumentException("handle " + id + ": expected a live " + type.getSimpleName() + " but was "
                     + (o == null ? "unknown or freed" : o.getClass().getSimpleName()));
@@ -259,8 +214,11 @@ public final class JCudaDriverApi implements CudaDriver {
     }
 
     private long deviceAddress(long allocation) {
-        lookup(allocation, CUdeviceptr.class); // throws for a freed or unknown handle (reads handles first)
-        return addresses[(int) allocation]; // the slot
+        Handle h = handles.get(allocation);
+        if (h == null || !(h.object() instanceof CUdeviceptr)) {
+            lookup(allocation, CUdeviceptr.class); // throws, naming what the handle is
+        }
+        return h.address();
     }
 
     @Override
@@ -275,7 +233,7 @@ public final class JCudaDriverApi implements CudaDriver {
                 JCudaDriver.cuMemFree(p);
                 return s;
             }
-            allocation[0] = register(p, address[0]);
+            allocation[0] = handles.add(new Handle(p, address[0]));
         }
         return s;
     }

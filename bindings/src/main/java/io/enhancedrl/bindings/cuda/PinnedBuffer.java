@@ -50,6 +50,12 @@ public final class PinnedBuffer extends NativeOwner {
         floats.put(0, src, off, count);
     }
 
+    /** Writes count floats of src (from off) at float index {@code at} of this buffer. */
+    public void putFloats(int at, float[] src, int off, int count) {
+        ensureOpen();
+        floats.put(at, src, off, count);
+    }
+
     public void getFloats(float[] dst, int off, int count) {
         ensureOpen();
         floats.get(0, dst, off, count);

@@ -26,6 +26,15 @@ final class StagingArea implements AutoCloseable {
 
     /** Ensures slot {@code s} holds at least {@code bytes}; returns its device buffer. */
     DeviceBuffer ensure(int s, long bytes, String operand) {
+        return ensure(s, bytes, operand, true);
+    }
+
+    /** {@link #ensure} for a slot that only lives on the device (activations between layers): no pinned twin. */
+    DeviceBuffer ensureDeviceOnly(int s, long bytes, String operand) {
+        return ensure(s, bytes, operand, false);
+    }
+
+    private DeviceBuffer ensure(int s, long bytes, String operand, boolean withHost) {
         DeviceBuffer d = device[s];
         if (d != null && d.bytes() >= bytes) {
             return d;
@@ -36,7 +45,9 @@ final class StagingArea implements AutoCloseable {
         if (d != null) {
             stream.synchronize();
             d.close();
-            host[s].close();
+            if (host[s] != null) {
+                host[s].close();
+            }
         }
         device[s] = null;
         host[s] = null;
@@ -44,9 +55,11 @@ final class StagingArea implements AutoCloseable {
         // Publish the pair only when both allocations succeeded: a device fault (e.g. out of memory) on the
         // pinned twin must not leave a device buffer without host memory for the next call to trip over.
         DeviceBuffer d2 = new DeviceBuffer(context, capacity, label);
-        PinnedBuffer h2;
+        PinnedBuffer h2 = null;
         try {
-            h2 = new PinnedBuffer(context, capacity, label);
+            if (withHost) {
+                h2 = new PinnedBuffer(context, capacity, label);
+            }
         } catch (RuntimeException e) {
             try {
                 d2.close();

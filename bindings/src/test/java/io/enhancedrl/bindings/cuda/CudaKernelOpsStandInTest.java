@@ -279,12 +279,12 @@ class CudaKernelOpsStandInTest {
         float[] y = new float[2 * 5];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ops.linearForwardPacked(
                 2, 4, 5, x, 0, w, 0, new float[7], null, 0, 1, Activation.IDENTITY, y, 0));
-        assertTrue(e.getMessage().startsWith("packed: expected a 3-float handle from this backend's packWeights but"
+        assertTrue(e.getMessage().startsWith("packed: expected a 4-float handle from this backend's packWeights but"
                 + " was 7 floats"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ops.linearForwardPacked(
                 2, 5, 4, x, 0, w, 0, handle, null, 0, 1, Activation.IDENTITY, y, 0));
         assertTrue(e.getMessage().contains("holds 4x5 weights but the call is in=5, out=4"), e.getMessage());
-        float[] forged = {Float.intBitsToFloat(12345), 4, 5};
+        float[] forged = {Float.intBitsToFloat(12345), 0, 4, 5};
         e = assertThrows(IllegalArgumentException.class, () -> ops.linearForwardPacked(
                 2, 4, 5, x, 0, w, 0, forged, null, 0, 1, Activation.IDENTITY, y, 0));
         assertTrue(e.getMessage().contains("handle 12345 is not live on this cuda backend"), e.getMessage());
@@ -304,27 +304,72 @@ class CudaKernelOpsStandInTest {
         assertEquals(withHandle - 1, driver.liveAllocations(), "and freed their device memory");
     }
 
-    /** The split forward of a served policy uploads only activations and biases once its weights are resident. */
+    /**
+     * The split forward of a served policy, once its weights are resident, runs in one call: three uploads (prefix
+     * rows, per-row features, every bias), the layers chained on the device, one download and one synchronisation,
+     * where the layer-by-layer path makes a round trip per layer (and uploads the weights when not resident).
+     */
     @Test
-    void theServedSplitForwardUploadsNoWeights() {
+    void theServedSplitForwardIsOneRoundTripWithResidentWeights() {
         io.enhancedrl.model.MlpSpec spec = io.enhancedrl.model.MlpSpec.of(12, new int[] {16, 8}, Activation.RELU, 6,
                 Activation.TANH);
         io.enhancedrl.model.Mlp mlp = new io.enhancedrl.model.Mlp(spec);
         mlp.initialize(3);
-        int n = 7, prefixWidth = 5;
-        float[] prefix = random(prefixWidth, -1, 1), rows = random(n * (12 - prefixWidth), -1, 1);
+        int n = 7, prefixWidth = 5, rowWidth = 12 - prefixWidth;
+        float[] prefix = random(2 * prefixWidth, -1, 1), rows = random(n * rowWidth, -1, 1);
         io.enhancedrl.model.MlpWorkspace plain = new io.enhancedrl.model.MlpWorkspace(spec, n);
         io.enhancedrl.model.MlpWorkspace resident = new io.enhancedrl.model.MlpWorkspace(spec, n);
+        io.enhancedrl.model.MlpWorkspace cpu = new io.enhancedrl.model.MlpWorkspace(spec, n);
         float[][] handles = mlp.packForSplit(ops, prefixWidth);
+        // once each first: staging buffers that grow synchronise before freeing the old ones, which is not per call
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, 4, rows, 0, plain);
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, 4, rows, 0, resident, handles);
+        String[] calls = {"memcpyHtoDAsync", "memcpyDtoHAsync", "streamSynchronize", "launchKernel"};
+        long[] before = new long[calls.length];
+        for (int i = 0; i < calls.length; i++) {
+            before[i] = driver.count(calls[i]);
+        }
         long b0 = driver.bytesHtoD;
-        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, n, rows, 0, plain);
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, 4, rows, 0, plain); // two prefix rows: 4 + 3 rows
         long plainBytes = driver.bytesHtoD - b0;
+        long[] plainCalls = new long[calls.length];
+        for (int i = 0; i < calls.length; i++) {
+            plainCalls[i] = driver.count(calls[i]) - before[i];
+            before[i] = driver.count(calls[i]);
+        }
         long b1 = driver.bytesHtoD;
-        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, n, rows, 0, resident, handles);
+        mlp.forwardSplit(ops, n, prefixWidth, prefix, 0, 4, rows, 0, resident, handles);
         long residentBytes = driver.bytesHtoD - b1;
-        long weightBytes = 4L * (12 * 16 + 16 * 8 + 8 * 6);
-        assertEquals(weightBytes, plainBytes - residentBytes, "exactly the weights are no longer uploaded");
-        assertArrayEquals(java.util.Arrays.copyOf(plain.output(), n * 6), java.util.Arrays.copyOf(resident.output(), n * 6));
+        long[] residentCalls = new long[calls.length];
+        for (int i = 0; i < calls.length; i++) {
+            residentCalls[i] = driver.count(calls[i]) - before[i];
+        }
+        assertArrayEquals(new long[]{12, 4, 4, 4}, plainCalls, "layer by layer: copies in/out, syncs, launches");
+        assertArrayEquals(new long[]{3, 1, 1, 4}, residentCalls, "resident: 3 copies in, 1 out, 1 sync, 4 launches");
+        assertEquals(4L * (2 * prefixWidth + n * rowWidth + 16 + 8 + 6), residentBytes,
+                "the inputs and the biases, nothing else");
+        assertTrue(plainBytes > residentBytes + 4L * (12 * 16 + 16 * 8 + 8 * 6), "plain: weights and activations too");
+        mlp.forwardSplit(io.enhancedrl.kernels.cpu.ScalarKernelOps.INSTANCE, n, prefixWidth, prefix, 0, 4, rows, 0, cpu);
+        float[] expected = java.util.Arrays.copyOf(cpu.output(), n * 6);
+        float[] layered = java.util.Arrays.copyOf(plain.output(), n * 6);
+        io.enhancedrl.testing.Tolerance.FP32.forReduction(12).assertClose("layer by layer vs CPU", expected, layered);
+        assertArrayEquals(layered, java.util.Arrays.copyOf(resident.output(), n * 6), "same kernels, same bits");
+    }
+
+    @Test
+    void theResidentSplitForwardRefusesAHandleOfAnotherShapeBeforeQueueingWork() {
+        io.enhancedrl.model.MlpSpec spec = io.enhancedrl.model.MlpSpec.of(12, new int[] {16}, Activation.RELU, 6,
+                Activation.TANH);
+        io.enhancedrl.model.Mlp mlp = new io.enhancedrl.model.Mlp(spec);
+        mlp.initialize(4);
+        float[][] handles = mlp.packForSplit(ops, 5);
+        float[][] swapped = {handles[0], handles[2], handles[1]}; // layer 0's per-row weights where layer 1's belong
+        long launches = driver.count("launchKernel");
+        io.enhancedrl.model.MlpWorkspace ws = new io.enhancedrl.model.MlpWorkspace(spec, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mlp.forwardSplit(ops, 3, 5,
+                random(5, -1, 1), 0, 3, random(3 * 7, -1, 1), 0, ws, swapped));
+        assertTrue(e.getMessage().contains("holds 16x6 weights but the call is in=7, out=16"), e.getMessage());
+        assertEquals(launches, driver.count("launchKernel"), "nothing was launched");
     }
 
     /** The device-buffer form of linearForward gives what the staged form gives, and checks its buffers. */

@@ -153,11 +153,11 @@ class GpuFaultServingTest {
         driver.failNext("launchKernel", 700); // the first launch: the split first layer's user/context product
         ranker.rank(request(5, 3));
         String m = ranker.health().lastFault();
-        // the ranker serves with the weights resident on the device (packWeights at install), hence the op name
-        assertTrue(m.startsWith("cuda backend (Simulated GPU 0, ordinal 0) failed in linearForwardPacked(n=1, in=11,"
-                + " out=16, rowsPerBias=1, act=IDENTITY, resident weights): cuLaunchKernel returned"
-                + " CUDA_ERROR_ILLEGAL_ADDRESS (700)"
-                + " [erl_linear_forward_f32 grid (1, 1, 1) block (256, 1, 1)"), m);
+        // the ranker serves with the weights resident on the device (packWeights at install), so the whole actor
+        // runs as one op, and the launch named is the prefix part's (1 prefix row of 11 columns into 16)
+        assertTrue(m.startsWith("cuda backend (Simulated GPU 0, ordinal 0) failed in forwardSplitResident(n=5,"
+                + " layers=3, prefixWidth=11, rowsPerPrefix=5): cuLaunchKernel returned CUDA_ERROR_ILLEGAL_ADDRESS (700)"
+                + " [erl_linear_forward_f32 grid (1, 1, 1) block (256, 1, 1) smem 0 args (1, 1, 11, 16,"), m);
     }
 
     @Test
