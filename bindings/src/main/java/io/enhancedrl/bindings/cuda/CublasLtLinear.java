@@ -55,14 +55,10 @@ public final class CublasLtLinear implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("CublasLtLinear is closed");
         }
-        if (n < 1 || in < 1 || out < 1) {
-            throw new IllegalArgumentException("reluBiasForward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
-                    + ", out=" + out);
+        if (bias == null) {
+            throw new NullPointerException("bias: expected a device buffer (the RELU_BIAS epilogue reads it) but was null");
         }
-        x.requireFloats("x", (long) n * in);
-        w.requireFloats("w", (long) in * out);
-        bias.requireFloats("bias", out);
-        y.requireFloats("y", (long) n * out);
+        DeviceBuffer.requireLinearOperands("reluBiasForward", n, in, out, x, w, bias, y);
         lt.gemmReluBias(handle, MemorySegment.ofAddress(stream.address()), n, in, out, at(x), at(w), at(bias), at(y),
                 workspace == null ? MemorySegment.NULL : at(workspace), workspaceBytes);
     }

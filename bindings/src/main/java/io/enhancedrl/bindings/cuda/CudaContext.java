@@ -80,14 +80,19 @@ public final class CudaContext implements AutoCloseable {
 
     static void checkStatic(CudaDriver driver, int status, String call, String context) {
         if (status != CudaDriver.SUCCESS) {
-            String name;
-            try {
-                name = driver.errorName(status);
-            } catch (RuntimeException | LinkageError e) {
-                name = "CUresult " + status;
-            }
-            throw new CudaException(call, status, name, context);
+            throw exception(driver, status, call, context);
         }
+    }
+
+    /** The exception for a failed call, with the status's name from the driver (or its number if that fails). */
+    private static CudaException exception(CudaDriver driver, int status, String call, String context) {
+        String name;
+        try {
+            name = driver.errorName(status);
+        } catch (RuntimeException | LinkageError e) {
+            name = "CUresult " + status;
+        }
+        return new CudaException(call, status, name, context);
     }
 
     /**
@@ -95,12 +100,10 @@ public final class CudaContext implements AutoCloseable {
      * only built on failure: {@code if (s != SUCCESS) throw context.failure(s, call, details)}).
      */
     public CudaException failure(int status, String call, String context) {
-        try {
-            checkStatic(driver, status, call, context);
-        } catch (CudaException e) {
-            return e;
+        if (status == CudaDriver.SUCCESS) {
+            throw new IllegalArgumentException("status: expected a failure but was CUDA_SUCCESS (" + call + ")");
         }
-        throw new IllegalArgumentException("status: expected a failure but was CUDA_SUCCESS (" + call + ")");
+        return exception(driver, status, call, context);
     }
 
     /**

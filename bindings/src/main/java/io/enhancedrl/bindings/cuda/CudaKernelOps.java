@@ -26,7 +26,8 @@ import java.util.List;
  * <p>Weights that stay fixed, such as a served policy's, can live on the device: {@link #packWeights} uploads
  * them once and returns a handle, and {@link #linearForwardPacked} with that handle uploads only x and the bias
  * (the {@link io.enhancedrl.api.Ranker} does this for every model it installs). A handle's device memory is freed
- * when the handle is no longer reachable (a {@link Cleaner}) or at {@link #close()}.
+ * when the handle is no longer reachable (a {@link Cleaner}) or at {@link #close()}. With every weight of an MLP
+ * resident, {@link #forwardSplitResident} runs its whole split forward in one round trip (the served actor).
  *
  * <p>Threads: every thread gets its own stream and staging buffers (created on its first call, after
  * binding the primary context to it once); the buffers grow and are reused, so steady-state calls allocate
@@ -376,16 +377,7 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("CudaKernelOps on " + context.deviceName() + " is closed");
         }
-        if (n < 1 || in < 1 || out < 1) {
-            throw new IllegalArgumentException("linearForward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
-                    + ", out=" + out);
-        }
-        x.requireFloats("x", (long) n * in);
-        w.requireFloats("w", (long) in * out);
-        if (bias != null) {
-            bias.requireFloats("bias", out);
-        }
-        y.requireFloats("y", (long) n * out);
+        DeviceBuffer.requireLinearOperands("linearForward", n, in, out, x, w, bias, y);
         queueLinearForward(stream, n, in, out, x, w, bias, n, act, y);
     }
 

@@ -37,6 +37,24 @@ public final class DeviceBuffer extends NativeOwner {
         }
     }
 
+    /**
+     * Checks the operands of a linear layer on device buffers, y[n][out] = x[n][in] W[in][out] + bias[out] (bias
+     * nullable): sizes at least 1 and every buffer large enough, each failure naming {@code op} or the operand.
+     */
+    static void requireLinearOperands(String op, int n, int in, int out, DeviceBuffer x, DeviceBuffer w,
+                                      DeviceBuffer bias, DeviceBuffer y) {
+        if (n < 1 || in < 1 || out < 1) {
+            throw new IllegalArgumentException(op + ": expected n, in, out >= 1 but was n=" + n + ", in=" + in
+                    + ", out=" + out);
+        }
+        x.requireFloats("x", (long) n * in);
+        w.requireFloats("w", (long) in * out);
+        if (bias != null) {
+            bias.requireFloats("bias", out);
+        }
+        y.requireFloats("y", (long) n * out);
+    }
+
     /** The raw device address (for libraries that take device pointers, e.g. cuBLASLt); asked once. */
     public long address() {
         ensureOpen();

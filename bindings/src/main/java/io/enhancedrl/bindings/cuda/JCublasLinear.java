@@ -74,16 +74,7 @@ public final class JCublasLinear implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("JCublasLinear is closed");
         }
-        if (n < 1 || in < 1 || out < 1) {
-            throw new IllegalArgumentException("forward: expected n, in, out >= 1 but was n=" + n + ", in=" + in
-                    + ", out=" + out);
-        }
-        x.requireFloats("x", (long) n * in);
-        w.requireFloats("w", (long) in * out);
-        if (bias != null) {
-            bias.requireFloats("bias", out);
-        }
-        y.requireFloats("y", (long) n * out);
+        DeviceBuffer.requireLinearOperands("forward", n, in, out, x, w, bias, y);
         bindStream(stream);
         Pointer dy = jcuda.devicePointer(y.handle());
         int s;

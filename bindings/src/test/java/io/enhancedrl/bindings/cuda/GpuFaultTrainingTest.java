@@ -6,12 +6,12 @@ import io.enhancedrl.rl.CriticMode;
 import io.enhancedrl.rl.ListSumNext;
 import io.enhancedrl.rl.RlConfig;
 import io.enhancedrl.rl.TrainingStepException;
+import io.enhancedrl.bindings.gpu.RandomUnitBatches;
 import io.enhancedrl.rl.UnitBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,31 +35,9 @@ class GpuFaultTrainingTest {
                 false);
     }
 
-    /** Three transitions of three shown or unshown units each, two next units per non-final transition. */
+    /** Three transitions of three units each, two next units per transition. */
     private static UnitBatch batch() {
-        SplittableRandom r = new SplittableRandom(5);
-        UnitBatch b = new UnitBatch(STATE, ACTION, 4, 16, 16);
-        for (int t = 0; t < 3; t++) {
-            b.beginTransition(t == 2);
-            for (int u = 0; u < 3; u++) {
-                int i = b.addUnit((float) r.nextDouble(), (float) r.nextDouble(), 1f, 0.5f, u != 1);
-                fill(r, b.states, i * STATE, STATE, 1);
-                fill(r, b.actions, i * ACTION, ACTION, 0.8);
-                fill(r, b.centres, i * ACTION, ACTION, 0.8);
-            }
-            for (int n = 0; n < 2; n++) {
-                int i = b.addNext(1f, n == 0, 100 + n);
-                fill(r, b.nextStates, i * STATE, STATE, 1);
-                fill(r, b.nextCentres, i * ACTION, ACTION, 0.8);
-            }
-        }
-        return b;
-    }
-
-    private static void fill(SplittableRandom r, float[] a, int off, int len, double scale) {
-        for (int i = 0; i < len; i++) {
-            a[off + i] = (float) r.nextDouble(-scale, scale);
-        }
+        return RandomUnitBatches.batch(5, STATE, ACTION, 3, 3, 2);
     }
 
     /** A learner on its own stand-in device. */

@@ -41,14 +41,14 @@ class CublasLtGpuTest {
         SplittableRandom rnd = new SplittableRandom(7);
         for (int[] shape : new int[][] {{512, 149, 256}, {37, 33, 7}}) {
             int n = shape[0], in = shape[1], out = shape[2];
-            float[] x = random(rnd, n * in), w = random(rnd, in * out), b = random(rnd, out);
+            float[] x = DeviceData.random(rnd, n * in), w = DeviceData.random(rnd, in * out), b = DeviceData.random(rnd, out);
             float[] ref = new float[n * out], hand = new float[n * out], vendor = new float[n * out];
             ScalarKernelOps.INSTANCE.linearForward(n, in, out, x, 0, w, 0, b, 0, n, Activation.RELU, ref, 0);
             ops.linearForward(n, in, out, x, 0, w, 0, b, 0, n, Activation.RELU, hand, 0);
             try (CudaStream stream = new CudaStream(context, "cublasLt test");
-                 DeviceBuffer dx = upload(context, stream, x, "x");
-                 DeviceBuffer dw = upload(context, stream, w, "w");
-                 DeviceBuffer db = upload(context, stream, b, "bias");
+                 DeviceBuffer dx = DeviceData.upload(context, stream, x, "x");
+                 DeviceBuffer dw = DeviceData.upload(context, stream, w, "w");
+                 DeviceBuffer db = DeviceData.upload(context, stream, b, "bias");
                  DeviceBuffer dy = new DeviceBuffer(context, 4L * n * out, "y");
                  PinnedBuffer hy = new PinnedBuffer(context, 4L * n * out, "y host");
                  CublasLtLinear linear = new CublasLtLinear(context, lt, 4 << 20)) {
@@ -60,23 +60,5 @@ class CublasLtGpuTest {
             Tolerance.FP32.forReduction(in).assertClose("cuBLASLt vs CPU " + n + "x" + in + "x" + out, ref, vendor);
             Tolerance.FP32.forReduction(in).assertClose("cuBLASLt vs hand kernel " + n + "x" + in + "x" + out, hand, vendor);
         }
-    }
-
-    private static DeviceBuffer upload(CudaContext context, CudaStream stream, float[] data, String label) {
-        DeviceBuffer d = new DeviceBuffer(context, 4L * data.length, label);
-        try (PinnedBuffer h = new PinnedBuffer(context, 4L * data.length, label + " host")) {
-            h.putFloats(data, 0, data.length);
-            d.copyFrom(h, 4L * data.length, stream);
-            stream.synchronize();
-        }
-        return d;
-    }
-
-    private static float[] random(SplittableRandom rnd, int len) {
-        float[] a = new float[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return a;
     }
 }

@@ -47,14 +47,14 @@ class JCublasGpuTest {
             for (int[] shape : new int[][]{{1, 1, 1}, {3, 7, 33}, {64, 33, 7}, {257, 149, 256}, {512, 256, 10}}) {
                 int n = shape[0], in = shape[1], out = shape[2];
                 for (boolean withBias : new boolean[]{true, false}) {
-                    float[] x = random(rnd, n * in), w = random(rnd, in * out), b = random(rnd, out);
+                    float[] x = DeviceData.random(rnd, n * in), w = DeviceData.random(rnd, in * out), b = DeviceData.random(rnd, out);
                     float[] ref = new float[n * out], hand = new float[n * out], vendor = new float[n * out];
                     float[] bias = withBias ? b : null;
                     ScalarKernelOps.INSTANCE.linearForward(n, in, out, x, 0, w, 0, bias, 0, n, Activation.IDENTITY, ref, 0);
                     ops.linearForward(n, in, out, x, 0, w, 0, bias, 0, n, Activation.IDENTITY, hand, 0);
-                    try (DeviceBuffer dx = upload(context, stream, x, "x");
-                         DeviceBuffer dw = upload(context, stream, w, "w");
-                         DeviceBuffer db = upload(context, stream, b, "bias");
+                    try (DeviceBuffer dx = DeviceData.upload(context, stream, x, "x");
+                         DeviceBuffer dw = DeviceData.upload(context, stream, w, "w");
+                         DeviceBuffer db = DeviceData.upload(context, stream, b, "bias");
                          DeviceBuffer dy = new DeviceBuffer(context, 4L * n * out, "y");
                          PinnedBuffer hy = new PinnedBuffer(context, 4L * n * out, "y host")) {
                         blas.forward(stream, n, in, out, dx, dw, withBias ? db : null, dy);
@@ -84,23 +84,5 @@ class JCublasGpuTest {
             assertTrue(e.getMessage().startsWith("x: expected a device buffer of at least 128 bytes (32 floats)"),
                     e.getMessage());
         }
-    }
-
-    private static DeviceBuffer upload(CudaContext context, CudaStream stream, float[] data, String label) {
-        DeviceBuffer d = new DeviceBuffer(context, 4L * data.length, label);
-        try (PinnedBuffer h = new PinnedBuffer(context, 4L * data.length, label + " host")) {
-            h.putFloats(data, 0, data.length);
-            d.copyFrom(h, 4L * data.length, stream);
-            stream.synchronize();
-        }
-        return d;
-    }
-
-    private static float[] random(SplittableRandom rnd, int len) {
-        float[] a = new float[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        return a;
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,31 +33,9 @@ class RlTrainingGpuTest {
                 3e-3, 1e-3, 64, 0.05, mode, ListSumNext.LOGGED, 4, false, 1, 1, 1, false, false, false);
     }
 
-    /** Six transitions of five shown or unshown units each, three next units per non-final transition. */
+    /** Six transitions of five units each, three next units per transition. */
     private static UnitBatch batch(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        UnitBatch b = new UnitBatch(STATE, ACTION, 8, 64, 32);
-        for (int t = 0; t < 6; t++) {
-            b.beginTransition(t == 5);
-            for (int u = 0; u < 5; u++) {
-                int i = b.addUnit((float) r.nextDouble(), (float) r.nextDouble(), 1f, 0.5f, u % 3 != 1);
-                fill(r, b.states, i * STATE, STATE, 1);
-                fill(r, b.actions, i * ACTION, ACTION, 0.8);
-                fill(r, b.centres, i * ACTION, ACTION, 0.8);
-            }
-            for (int n = 0; n < 3; n++) {
-                int i = b.addNext(1f, n == 0, 100 + n);
-                fill(r, b.nextStates, i * STATE, STATE, 1);
-                fill(r, b.nextCentres, i * ACTION, ACTION, 0.8);
-            }
-        }
-        return b;
-    }
-
-    private static void fill(SplittableRandom r, float[] a, int off, int len, double scale) {
-        for (int i = 0; i < len; i++) {
-            a[off + i] = (float) r.nextDouble(-scale, scale);
-        }
+        return RandomUnitBatches.batch(seed, STATE, ACTION, 6, 5, 3);
     }
 
     private static ActorCriticLearner learner(CriticMode mode, KernelOps ops) {
