@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the emulated CUDA driver (emulated_libcuda.c + the kernels' C reference) as OUT_DIR/libcuda.so.1 and
-# the emulated cuBLAS (emulated_libcublas.c) as OUT_DIR/libcublas.so.12, for the bindings' "emulated-cuda" test
-# execution (see bindings/pom.xml). Run by Maven in the
+# Builds the emulated CUDA driver (emulated_libcuda.c + the kernels' C reference) as OUT_DIR/libcuda.so.1, the
+# emulated cuBLAS (emulated_libcublas.c) as OUT_DIR/libcublas.so.12 and cuBLASLt (emulated_libcublasLt.c) as
+# OUT_DIR/libcublasLt.so.13, for the bindings' "emulated-cuda" test execution (see bindings/pom.xml). Run by Maven in the
 # process-test-resources phase; also runnable by hand: build-emulated-cuda.sh OUT_DIR.
 # Without a C compiler it warns and builds nothing; the emulated-cuda tests then skip with that reason.
 set -euo pipefail
@@ -21,9 +21,12 @@ if [ -z "$cc_bin" ]; then
 fi
 out="$out_dir/libcuda.so.1"
 blas="$out_dir/libcublas.so.12"
-if [ -f "$out" ] && [ -f "$blas" ] && [ -z "$(find "$here" "$ref_dir" -newer "$out" -type f | head -n 1)" ] \
-    && [ -z "$(find "$here" -newer "$blas" -type f | head -n 1)" ]; then
-  echo "emulated libcuda.so.1 and libcublas.so.12 are up to date ($out_dir)"
+lt="$out_dir/libcublasLt.so.13"
+if [ -f "$out" ] && [ -f "$blas" ] && [ -f "$lt" ] \
+    && [ -z "$(find "$here" "$ref_dir" -newer "$out" -type f | head -n 1)" ] \
+    && [ -z "$(find "$here" -newer "$blas" -type f | head -n 1)" ] \
+    && [ -z "$(find "$here" -newer "$lt" -type f | head -n 1)" ]; then
+  echo "emulated libcuda.so.1, libcublas.so.12 and libcublasLt.so.13 are up to date ($out_dir)"
   exit 0
 fi
 # -ffp-contract=off: the reference's rounding is the Java reference's (no fused multiply-adds).
@@ -37,4 +40,8 @@ mv "$out.tmp" "$out"
   -Wl,-soname,libcublas.so.12 -Wl,--version-script="$here/libcublas.map" \
   -o "$blas.tmp" "$here/emulated_libcublas.c" -L"$out_dir" -l:libcuda.so.1
 mv "$blas.tmp" "$blas"
-echo "built the emulated CUDA driver $out and cuBLAS $blas"
+# cuBLASLt is reached through FFM (dlopen + dlsym by plain name), so no symbol versions are needed.
+"$cc_bin" -std=c11 -O2 -fPIC -shared -ffp-contract=off -Wall -Wextra -Werror \
+  -Wl,-soname,libcublasLt.so.13 -o "$lt.tmp" "$here/emulated_libcublasLt.c" -L"$out_dir" -l:libcuda.so.1
+mv "$lt.tmp" "$lt"
+echo "built the emulated CUDA driver $out, cuBLAS $blas and cuBLASLt $lt"
