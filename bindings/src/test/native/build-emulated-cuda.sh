@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the emulated CUDA driver (emulated_libcuda.c + the kernels' C reference) as OUT_DIR/libcuda.so.1, the
-# emulated cuBLAS (emulated_libcublas.c) as OUT_DIR/libcublas.so.12 and cuBLASLt (emulated_libcublasLt.c) as
-# OUT_DIR/libcublasLt.so.13, for the bindings' "emulated-cuda" test execution (see bindings/pom.xml). Run by Maven in the
+# emulated cuBLAS (emulated_libcublas.c) as OUT_DIR/libcublas.so.12, cuBLASLt (emulated_libcublasLt.c) as
+# OUT_DIR/libcublasLt.so.13 and cuDNN (emulated_libcudnn.c) as OUT_DIR/libcudnn.so.9, for the bindings'
+# "emulated-cuda" test execution (see bindings/pom.xml). Run by Maven in the
 # process-test-resources phase; also runnable by hand: build-emulated-cuda.sh OUT_DIR.
 # Without a C compiler it warns and builds nothing; the emulated-cuda tests then skip with that reason.
 set -euo pipefail
@@ -22,11 +23,13 @@ fi
 out="$out_dir/libcuda.so.1"
 blas="$out_dir/libcublas.so.12"
 lt="$out_dir/libcublasLt.so.13"
-if [ -f "$out" ] && [ -f "$blas" ] && [ -f "$lt" ] \
+dnn="$out_dir/libcudnn.so.9"
+if [ -f "$out" ] && [ -f "$blas" ] && [ -f "$lt" ] && [ -f "$dnn" ] \
     && [ -z "$(find "$here" "$ref_dir" -newer "$out" -type f | head -n 1)" ] \
     && [ -z "$(find "$here" -newer "$blas" -type f | head -n 1)" ] \
-    && [ -z "$(find "$here" -newer "$lt" -type f | head -n 1)" ]; then
-  echo "emulated libcuda.so.1, libcublas.so.12 and libcublasLt.so.13 are up to date ($out_dir)"
+    && [ -z "$(find "$here" -newer "$lt" -type f | head -n 1)" ] \
+    && [ -z "$(find "$here" -newer "$dnn" -type f | head -n 1)" ]; then
+  echo "emulated libcuda.so.1, libcublas.so.12, libcublasLt.so.13 and libcudnn.so.9 are up to date ($out_dir)"
   exit 0
 fi
 # -ffp-contract=off: the reference's rounding is the Java reference's (no fused multiply-adds).
@@ -44,4 +47,7 @@ mv "$blas.tmp" "$blas"
 "$cc_bin" -std=c11 -O2 -fPIC -shared -ffp-contract=off -Wall -Wextra -Werror \
   -Wl,-soname,libcublasLt.so.13 -o "$lt.tmp" "$here/emulated_libcublasLt.c" -L"$out_dir" -l:libcuda.so.1
 mv "$lt.tmp" "$lt"
-echo "built the emulated CUDA driver $out, cuBLAS $blas and cuBLASLt $lt"
+"$cc_bin" -std=c11 -O2 -fPIC -shared -ffp-contract=off -Wall -Wextra -Werror \
+  -Wl,-soname,libcudnn.so.9 -o "$dnn.tmp" "$here/emulated_libcudnn.c" -L"$out_dir" -l:libcuda.so.1 -lm
+mv "$dnn.tmp" "$dnn"
+echo "built the emulated CUDA driver $out, cuBLAS $blas, cuBLASLt $lt and cuDNN $dnn"
