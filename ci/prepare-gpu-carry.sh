@@ -18,9 +18,10 @@ rm -rf "$carry"
 mkdir -p "$carry/lib"
 lib="$PWD/$carry/lib"
 
-# Only JCuda and JCublas (with their natives) among the runtime dependencies: the GPU tests and the benchmark
-# never load the engine's CLI, report or Parquet/Hadoop dependencies (together ~30 MiB), and the carry is capped.
-carry_groups=org.jcuda
+# Only JCuda and JCublas (with their natives) and Jackson (model files and configurations) among the runtime
+# dependencies: the GPU tests and the benchmark never load the engine's CLI, report or Parquet/Hadoop dependencies
+# (together ~30 MiB), and the carry is capped. ci/gpu-check.sh's dry run on the emulated driver checks the list.
+carry_groups=org.jcuda,com.fasterxml.jackson.core
 junit_version=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml | head -n 1)
 if [ -z "${ERL_CARRY_SKIP_BUILD:-}" ]; then
   echo "== mvn -DskipTests package (bindings and what it needs)"

@@ -142,7 +142,7 @@ public final class ServingFixtures {
 
     /**
      * Bytes the current thread allocates in each of up to {@code rounds} windows of {@code calls} runs of r,
-     * after {@code calls} warm-up runs; stops at the first window with 0 bytes. Returns the windows measured, so a
+     * after 5 x {@code calls} warm-up runs; stops at the first window with 0 bytes. Returns the windows measured, so a
      * test can assert that the last is 0 and print them all. Why windows: compiler activity that happens to fall
      * into one window (a method reaching C2, a deoptimization) can allocate a few hundred bytes once, which is
      * not a per-call allocation; a call that allocates shows in every window.
@@ -150,8 +150,8 @@ public final class ServingFixtures {
     public static long[] bytesAllocatedPerWindow(Runnable r, int calls, int rounds) {
         long[] windows = new long[rounds];
         for (int w = 0; w < rounds; w++) {
-            // the first window does the warm-up too
-            windows[w] = bytesAllocatedBy(r, w == 0 ? calls : 0, calls);
+            // the first window does the warm-up too: 5 windows' worth, so that the JIT has compiled the path
+            windows[w] = bytesAllocatedBy(r, w == 0 ? 5 * calls : 0, calls);
             if (windows[w] == 0) {
                 return java.util.Arrays.copyOf(windows, w + 1);
             }
