@@ -329,8 +329,11 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         return (Float.floatToRawIntBits(packed[0]) & 0xFFFFFFFFL) | ((long) Float.floatToRawIntBits(packed[1]) << 32);
     }
 
-    /** Resident weight buffers now live (for tests of the handle lifecycle). */
-    int residentCount() {
+    /**
+     * Weight matrices resident on the device now ({@link #packWeights}; each served model holds one per layer plus
+     * one for its first layer's prefix part until it is dropped and collected), for monitoring and tests.
+     */
+    public int residentWeights() {
         return resident.size();
     }
 

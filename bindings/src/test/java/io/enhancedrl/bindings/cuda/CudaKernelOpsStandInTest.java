@@ -258,7 +258,7 @@ class CudaKernelOpsStandInTest {
         long allocsBefore = driver.liveAllocations();
         float[] handle = ops.packWeights(in, out, w, 2);
         assertEquals(allocsBefore + 1, driver.liveAllocations(), "one device buffer for the weights");
-        assertEquals(1, ops.residentCount());
+        assertEquals(1, ops.residentWeights());
         long bytes = driver.bytesHtoD;
         long copies = driver.count("memcpyHtoDAsync");
         java.util.Arrays.fill(w, Float.NaN); // resident: the host copy is no longer read
@@ -267,7 +267,7 @@ class CudaKernelOpsStandInTest {
         assertEquals(2, driver.count("memcpyHtoDAsync") - copies, "x and the bias only");
         assertEquals(4L * (n * in + out), driver.bytesHtoD - bytes);
         ops.close();
-        assertEquals(0, ops.residentCount());
+        assertEquals(0, ops.residentWeights());
         assertEquals(0, driver.liveAllocations(), "close frees the resident weights too");
     }
 
@@ -295,12 +295,12 @@ class CudaKernelOpsStandInTest {
     void residentWeightsAreFreedWhenTheHandleIsUnreachable() throws InterruptedException {
         ops.packWeights(6, 7, random(42, -1, 1), 0); // handle dropped at once (the first call also stages)
         long withHandle = driver.liveAllocations();
-        assertEquals(1, ops.residentCount());
-        for (int i = 0; i < 200 && ops.residentCount() > 0; i++) {
+        assertEquals(1, ops.residentWeights());
+        for (int i = 0; i < 200 && ops.residentWeights() > 0; i++) {
             System.gc();
             Thread.sleep(20);
         }
-        assertEquals(0, ops.residentCount(), "the Cleaner released the weights of an unreachable handle");
+        assertEquals(0, ops.residentWeights(), "the Cleaner released the weights of an unreachable handle");
         assertEquals(withHandle - 1, driver.liveAllocations(), "and freed their device memory");
     }
 
