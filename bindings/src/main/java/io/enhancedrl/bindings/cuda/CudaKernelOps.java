@@ -298,16 +298,16 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         DeviceBuffer hb = a.ensureDeviceOnly(HB, (long) n * widest * Float.BYTES, "activations B");
         DeviceBuffer dy = output(a, Y, "y", (long) n * out[layers - 1], Float.BYTES);
         // prefix part: prefix . W0[0:prefixWidth] + b0, identity, one row per prefix row
-        queueLinear(a.stream, prefixRows, plan.prefixWidth(), out[0], dPrefix, w[0].buffer, dBias, 0, prefixRows,
+        queueLinearForward(a.stream, prefixRows, plan.prefixWidth(), out[0], dPrefix, w[0].buffer, dBias, 0, prefixRows,
                 Activation.IDENTITY, part);
         // layer 0's per-row part, with the prefix part as its bias rows
         DeviceBuffer cur = layers == 1 ? dy : ha;
-        queueLinear(a.stream, n, plan.rowWidth(), out[0], dRows, w[1].buffer, part, 0, rowsPerPrefix,
+        queueLinearForward(a.stream, n, plan.rowWidth(), out[0], dRows, w[1].buffer, part, 0, rowsPerPrefix,
                 plan.activations()[0], cur);
         int biasAt = out[0];
         for (int l = 1; l < layers; l++) {
             DeviceBuffer next = l == layers - 1 ? dy : (l & 1) == 1 ? hb : ha; // hidden layers take A and B in turn
-            queueLinear(a.stream, n, in[l], out[l], cur, w[l + 1].buffer, dBias, (long) biasAt * Float.BYTES, n,
+            queueLinearForward(a.stream, n, in[l], out[l], cur, w[l + 1].buffer, dBias, (long) biasAt * Float.BYTES, n,
                     plan.activations()[l], next);
             biasAt += out[l];
             cur = next;
@@ -315,14 +315,6 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         queueDownload(a, Y, (long) n * out[layers - 1], Float.BYTES);
         a.stream.synchronize();
         a.host(Y).getFloats(y, yOff, n * out[layers - 1]);
-    }
-
-    /** erl_linear_forward_f32 with the bias at a byte offset into its buffer (device buffers, queued on stream). */
-    private void queueLinear(CudaStream stream, int n, int in, int out, DeviceBuffer x, DeviceBuffer w, DeviceBuffer bias,
-                             long biasByteOffset, int rowsPerBias, Activation act, DeviceBuffer y) {
-        KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0)
-                .ptr(bias.handle(), biasByteOffset).i64(0).i32(rowsPerBias).i32(act.code).ptr(y).i64(0);
-        launch(stream, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(args, 1, n, out));
     }
 
     private static long handleId(float[] packed) {
@@ -360,7 +352,7 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
         long biasRows = ((long) n + rowsPerBias - 1) / rowsPerBias;
         DeviceBuffer db = bias == null ? null : upload(a, BIAS, "bias", bias, biasOff, biasRows * out);
         DeviceBuffer dy = output(a, Y, "y", (long) n * out, Float.BYTES);
-        queueLinearForward(a.stream, n, in, out, dx, dw, db, rowsPerBias, act, dy);
+        queueLinearForward(a.stream, n, in, out, dx, dw, db, 0, rowsPerBias, act, dy);
         queueDownload(a, Y, (long) n * out, Float.BYTES);
         a.stream.synchronize();
         a.host(Y).getFloats(y, yOff, n * out);
@@ -381,14 +373,19 @@ public final class CudaKernelOps implements KernelOps, AutoCloseable {
             throw new IllegalStateException("CudaKernelOps on " + context.deviceName() + " is closed");
         }
         DeviceBuffer.requireLinearOperands("linearForward", n, in, out, x, w, bias, y);
-        queueLinearForward(stream, n, in, out, x, w, bias, n, act, y);
+        queueLinearForward(stream, n, in, out, x, w, bias, 0, n, act, y);
     }
 
-    /** erl_linear_forward_f32 on device buffers, queued on stream (both forms of linearForward launch here). */
+    /**
+     * erl_linear_forward_f32 on device buffers, queued on stream (every linear forward launches here); the bias
+     * (nullable) starts biasByteOffset bytes into its buffer.
+     */
     private void queueLinearForward(CudaStream stream, int n, int in, int out, DeviceBuffer x, DeviceBuffer w,
-                                    DeviceBuffer bias, int rowsPerBias, Activation act, DeviceBuffer y) {
+                                    DeviceBuffer bias, long biasByteOffset, int rowsPerBias, Activation act,
+                                    DeviceBuffer y) {
         KernelArgs args = fresh(argsBuilder).i32(1).i32(n).i32(in).i32(out).ptr(x).i64(0).ptr(w).i64(0);
-        (bias == null ? args.nullPtr() : args.ptr(bias)).i64(0).i32(rowsPerBias).i32(act.code).ptr(y).i64(0);
+        (bias == null ? args.nullPtr() : args.ptr(bias.handle(), biasByteOffset)).i64(0).i32(rowsPerBias)
+                .i32(act.code).ptr(y).i64(0);
         launch(stream, ErlKernels.LINEAR_FORWARD, ErlKernels.linearForward(args, 1, n, out));
     }
 
