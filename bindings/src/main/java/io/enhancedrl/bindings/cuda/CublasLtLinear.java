@@ -12,13 +12,16 @@ import java.lang.foreign.MemorySegment;
  * device addresses and the raw CUstream that cuBLASLt expects ({@link DeviceBuffer#address()},
  * {@link CudaStream#address()}).
  *
- * <p>One cuBLASLt handle and one workspace per instance; like a stream, an instance belongs to one thread.
- * {@link #close()} frees both (idempotent).
+ * <p>One cuBLASLt handle and one workspace per instance, and the descriptors and algorithm of the last shape
+ * ({@link CublasLt.ReluBiasPlan}: a repeated shape costs one cublasLtMatmul, not the set-up and the heuristic);
+ * like a stream, an instance belongs to one thread. {@link #close()} frees all of them (idempotent).
  */
 public final class CublasLtLinear implements AutoCloseable {
 
     private final CublasLt lt;
     private final MemorySegment handle;
+    /** The last shape's descriptors and algorithm (a served layer or a benchmark runs one shape many times). */
+    private CublasLt.ReluBiasPlan plan;
     private final DeviceBuffer workspace;
     private final long workspaceBytes;
     private boolean closed;
@@ -59,8 +62,15 @@ public final class CublasLtLinear implements AutoCloseable {
             throw new NullPointerException("bias: expected a device buffer (the RELU_BIAS epilogue reads it) but was null");
         }
         DeviceBuffer.requireLinearOperands("reluBiasForward", n, in, out, x, w, bias, y);
-        lt.gemmReluBias(handle, MemorySegment.ofAddress(stream.address()), n, in, out, at(x), at(w), at(bias), at(y),
-                workspace == null ? MemorySegment.NULL : at(workspace), workspaceBytes);
+        if (plan == null || !plan.fits(n, in, out, workspaceBytes)) {
+            if (plan != null) {
+                plan.close();
+                plan = null;
+            }
+            plan = lt.planReluBias(handle, n, in, out, at(bias), workspaceBytes);
+        }
+        lt.run(handle, plan, MemorySegment.ofAddress(stream.address()), at(x), at(w), at(bias), at(y),
+                workspace == null ? MemorySegment.NULL : at(workspace));
     }
 
     private static MemorySegment at(DeviceBuffer b) {
@@ -75,6 +85,9 @@ public final class CublasLtLinear implements AutoCloseable {
         }
         closed = true;
         try {
+            if (plan != null) {
+                plan.close();
+            }
             lt.destroy(handle);
         } finally {
             if (workspace != null) {

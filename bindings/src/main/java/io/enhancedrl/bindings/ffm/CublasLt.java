@@ -172,6 +172,131 @@ public final class CublasLt {
     }
 
     /**
+     * The descriptors, layouts and chosen algorithm of one RELU_BIAS GEMM shape, made once and reused by
+     * {@link #run}: what a caller that runs a shape many times (a served layer, a benchmark) keeps, so that a launch
+     * is one attribute update and one cublasLtMatmul rather than the descriptor set-up and the heuristic query.
+     * Closing it destroys everything it holds (idempotent). Not thread-safe (like the handle it was made for).
+     */
+    public final class ReluBiasPlan implements AutoCloseable {
+        final int n, in, out;
+        final long workspaceBytes;
+        private final String shape;
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment desc, aDesc, bDesc, dDesc, algo, biasPtr, one, zero;
+        private boolean closed;
+
+        private ReluBiasPlan(MemorySegment handle, int n, int in, int out, MemorySegment bias, long workspaceBytes) {
+            this.n = n;
+            this.in = in;
+            this.out = out;
+            this.workspaceBytes = workspaceBytes;
+            this.shape = "n=" + n + ", in=" + in + ", out=" + out;
+            MemorySegment d = null, a = null, b = null, dd = null, pref = null;
+            try {
+                d = matmulDescCreate(CUBLAS_COMPUTE_32F, CUDA_R_32F);
+                matmulDescSetAttribute(d, MATMUL_DESC_EPILOGUE, arena.allocateFrom(JAVA_INT, EPILOGUE_RELU_BIAS));
+                biasPtr = arena.allocate(ADDRESS);
+                // the heuristic reads the bias pointer's alignment: the first call's pointer; device allocations
+                // share it (256 bytes), so later calls only change the value (run)
+                biasPtr.set(ADDRESS, 0, bias);
+                matmulDescSetAttribute(d, MATMUL_DESC_BIAS_POINTER, biasPtr);
+                a = matrixLayoutCreate(CUDA_R_32F, out, in, out);
+                b = matrixLayoutCreate(CUDA_R_32F, in, n, in);
+                dd = matrixLayoutCreate(CUDA_R_32F, out, n, out);
+                pref = preferenceCreate();
+                preferenceSetAttribute(pref, PREF_MAX_WORKSPACE_BYTES, arena.allocateFrom(JAVA_LONG, workspaceBytes));
+                algo = arena.allocate(MemoryLayout.sequenceLayout(HEURISTIC_RESULT_BYTES,
+                        java.lang.foreign.ValueLayout.JAVA_BYTE).withByteAlignment(8));
+                int found = algoGetHeuristic(handle, d, a, b, dd, dd, pref, 1, algo);
+                if (found < 1) {
+                    throw new NativeCallException("cublasLtMatmulAlgoGetHeuristic", 15, "CUBLAS_STATUS_NOT_SUPPORTED",
+                            "no algorithm for RELU_BIAS FP32 GEMM " + shape + " within " + workspaceBytes
+                                    + " workspace bytes");
+                }
+            } catch (RuntimeException e) {
+                destroyAll(e, pref, dd, b, a, d);
+                arena.close();
+                throw e;
+            }
+            preferenceDestroy(pref);
+            desc = d;
+            aDesc = a;
+            bDesc = b;
+            dDesc = dd;
+            one = arena.allocateFrom(JAVA_FLOAT, 1f);
+            zero = arena.allocateFrom(JAVA_FLOAT, 0f);
+        }
+
+        /** Whether this plan is for that shape and workspace. */
+        public boolean fits(int n, int in, int out, long workspaceBytes) {
+            return this.n == n && this.in == in && this.out == out && this.workspaceBytes == workspaceBytes;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                destroyAll(null, null, dDesc, bDesc, aDesc, desc);
+            } finally {
+                arena.close();
+            }
+        }
+    }
+
+    /** Destroys the layouts and the descriptor (and a preference) that are not null, in that order. */
+    private void destroyAll(RuntimeException cause, MemorySegment pref, MemorySegment d, MemorySegment b,
+                            MemorySegment a, MemorySegment desc) {
+        try {
+            if (pref != null) {
+                preferenceDestroy(pref);
+            }
+            for (MemorySegment l : new MemorySegment[]{d, b, a}) {
+                if (l != null) {
+                    matrixLayoutDestroy(l);
+                }
+            }
+            if (desc != null) {
+                matmulDescDestroy(desc);
+            }
+        } catch (RuntimeException e) {
+            if (cause == null) {
+                throw e;
+            }
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * A plan for y[n][out] = relu(x[n][in] W[in][out] + bias[out]) ({@link #gemmReluBias}'s product), with the
+     * algorithm chosen for {@code bias}'s alignment and the workspace size.
+     */
+    public ReluBiasPlan planReluBias(MemorySegment handle, int n, int in, int out, MemorySegment bias,
+                                     long workspaceBytes) {
+        if (n < 1 || in < 1 || out < 1) {
+            throw new IllegalArgumentException("planReluBias: expected n, in, out >= 1 but was n=" + n + ", in=" + in
+                    + ", out=" + out);
+        }
+        return new ReluBiasPlan(handle, n, in, out, bias, workspaceBytes);
+    }
+
+    /** Queues the plan's GEMM on stream: y = relu(x W + bias) for these device buffers. */
+    public void run(MemorySegment handle, ReluBiasPlan p, MemorySegment stream, MemorySegment x, MemorySegment w,
+                    MemorySegment bias, MemorySegment y, MemorySegment workspace) {
+        if (p.closed) {
+            throw new IllegalStateException("plan: closed");
+        }
+        if (p.biasPtr.get(JAVA_LONG, 0) != bias.address()) {
+            p.biasPtr.set(ADDRESS, 0, bias);
+            matmulDescSetAttribute(p.desc, MATMUL_DESC_BIAS_POINTER, p.biasPtr);
+        }
+        matmul(handle, p.desc, p.one, w, p.aDesc, x, p.bDesc, p.zero, y, p.dDesc, y, p.dDesc, p.algo, workspace,
+                p.workspaceBytes, stream, p.shape);
+    }
+
+    /**
      * y[n][out] = relu(x[n][in] W[in][out] + bias[out]) on the device, row-major as in KernelOps.
      * Row-major y is column-major y^T (out x n) = W^T (out x in, which is W's memory with ld = out) times
      * x^T (in x n, x's memory with ld = in), so no transposes are needed and the bias runs along D's rows.
@@ -181,42 +306,8 @@ public final class CublasLt {
     public void gemmReluBias(MemorySegment handle, MemorySegment stream, int n, int in, int out, MemorySegment x,
                              MemorySegment w, MemorySegment bias, MemorySegment y, MemorySegment workspace,
                              long workspaceBytes) {
-        if (n < 1 || in < 1 || out < 1) {
-            throw new IllegalArgumentException("gemmReluBias: expected n, in, out >= 1 but was n=" + n + ", in=" + in
-                    + ", out=" + out);
-        }
-        String shape = "n=" + n + ", in=" + in + ", out=" + out;
-        MemorySegment desc = matmulDescCreate(CUBLAS_COMPUTE_32F, CUDA_R_32F);
-        MemorySegment aDesc = null, bDesc = null, dDesc = null, pref = null;
-        try (Arena arena = Arena.ofConfined()) {
-            matmulDescSetAttribute(desc, MATMUL_DESC_EPILOGUE, arena.allocateFrom(JAVA_INT, EPILOGUE_RELU_BIAS));
-            MemorySegment biasPtr = arena.allocate(ADDRESS);
-            biasPtr.set(ADDRESS, 0, bias);
-            matmulDescSetAttribute(desc, MATMUL_DESC_BIAS_POINTER, biasPtr);
-            aDesc = matrixLayoutCreate(CUDA_R_32F, out, in, out);
-            bDesc = matrixLayoutCreate(CUDA_R_32F, in, n, in);
-            dDesc = matrixLayoutCreate(CUDA_R_32F, out, n, out);
-            pref = preferenceCreate();
-            preferenceSetAttribute(pref, PREF_MAX_WORKSPACE_BYTES, arena.allocateFrom(JAVA_LONG, workspaceBytes));
-            MemorySegment results = arena.allocate(MemoryLayout.sequenceLayout(HEURISTIC_RESULT_BYTES,
-                    java.lang.foreign.ValueLayout.JAVA_BYTE).withByteAlignment(8));
-            int found = algoGetHeuristic(handle, desc, aDesc, bDesc, dDesc, dDesc, pref, 1, results);
-            if (found < 1) {
-                throw new NativeCallException("cublasLtMatmulAlgoGetHeuristic", 15, "CUBLAS_STATUS_NOT_SUPPORTED",
-                        "no algorithm for RELU_BIAS FP32 GEMM " + shape + " within " + workspaceBytes + " workspace bytes");
-            }
-            matmul(handle, desc, arena.allocateFrom(JAVA_FLOAT, 1f), w, aDesc, x, bDesc, arena.allocateFrom(JAVA_FLOAT, 0f),
-                    y, dDesc, y, dDesc, results, workspace, workspaceBytes, stream, shape);
-        } finally {
-            if (pref != null) {
-                preferenceDestroy(pref);
-            }
-            for (MemorySegment l : new MemorySegment[]{dDesc, bDesc, aDesc}) {
-                if (l != null) {
-                    matrixLayoutDestroy(l);
-                }
-            }
-            matmulDescDestroy(desc);
+        try (ReluBiasPlan p = planReluBias(handle, n, in, out, bias, workspaceBytes)) {
+            run(handle, p, stream, x, w, bias, y, workspace);
         }
     }
 }

@@ -77,4 +77,35 @@ class CublasLtLinearStandInTest {
             assertTrue(CublasLtStubs.log().stream().noneMatch(l -> l.startsWith("matmul")), "nothing was launched");
         }
     }
+
+    @Test
+    void aRepeatedShapeReusesItsPlanAndOnlyUpdatesTheBiasPointer() {
+        CublasLt lt = CublasLtStubs.stubbed();
+        int n = 5, in = 3, out = 4;
+        try (CudaStream stream = new CudaStream(context, "s");
+             DeviceBuffer x = new DeviceBuffer(context, 4L * (n + 1) * in, "x");
+             DeviceBuffer w = new DeviceBuffer(context, 4L * in * out, "w");
+             DeviceBuffer b = new DeviceBuffer(context, 4L * out, "bias");
+             DeviceBuffer b2 = new DeviceBuffer(context, 4L * out, "bias 2");
+             DeviceBuffer y = new DeviceBuffer(context, 4L * (n + 1) * out, "y");
+             CublasLtLinear linear = new CublasLtLinear(context, lt, 0)) {
+            linear.reluBiasForward(stream, n, in, out, x, w, b, y);
+            int before = CublasLtStubs.log().size();
+            linear.reluBiasForward(stream, n, in, out, x, w, b, y);
+            linear.reluBiasForward(stream, n, in, out, x, w, b2, y);
+            List<String> again = List.copyOf(CublasLtStubs.log().subList(before, CublasLtStubs.log().size()));
+            assertEquals(3, again.size(), "matmul, then the new bias pointer and matmul: " + again);
+            assertTrue(again.get(0).startsWith("matmul") && again.get(2).startsWith("matmul"), again.toString());
+            assertEquals("descSet 8 = " + hex(b2.address()), again.get(1));
+            linear.reluBiasForward(stream, n + 1, in, out, x, w, b, y); // a new shape: a new plan
+        }
+        List<String> log = CublasLtStubs.log();
+        assertEquals(2, log.stream().filter(l -> l.startsWith("heuristic")).count(), "one query per shape: " + log);
+        assertEquals(log.stream().filter(l -> l.startsWith("layout ")).count(),
+                log.stream().filter(l -> l.equals("layoutDestroy")).count(), "every layout destroyed: " + log);
+        assertEquals(log.stream().filter(l -> l.startsWith("descCreate")).count(),
+                log.stream().filter(l -> l.equals("descDestroy")).count(), "every descriptor destroyed: " + log);
+        assertEquals(log.stream().filter(l -> l.equals("prefCreate")).count(),
+                log.stream().filter(l -> l.equals("prefDestroy")).count(), "every preference destroyed: " + log);
+    }
 }

@@ -140,8 +140,9 @@ class CublasLtStubTest {
                 "prefCreate",
                 "prefSet 1 = 0",
                 "heuristic requested 1 C==D true",
+                "prefDestroy", // the plan keeps the chosen algorithm, not the preference
                 "matmul alpha 1.0 beta 0.0 A 0xb000 B 0xa000 C 0xd000 D 0xd000 ws 0 stream 0x5000",
-                "prefDestroy", "layoutDestroy", "layoutDestroy", "layoutDestroy", "descDestroy",
+                "layoutDestroy", "layoutDestroy", "layoutDestroy", "descDestroy",
                 "destroy"), LOG);
         assertEquals(130000L, lt.version());
     }

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * The short benchmark of ci/gpu-check.sh: mean wall time of one linearForward (the actor's first layer,
  * 149 -> 256, ReLU) per available backend at n = 512 and 16,384, host arrays in and out (so the CUDA column
  * includes staging copies and synchronisation). Then, with a device, the same product on device-resident
- * buffers: the hand-written kernel ("cuda-dev") against cuBLASLt's RELU_BIAS GEMM ("cublasLt"), 50 launches
+ * buffers: the hand-written kernel ("cuda-dev") against cuBLASLt's RELU_BIAS GEMM ("cublasLt", its descriptors and
+ * algorithm chosen once per shape by CublasLtLinear, so a launch is one cublasLtMatmul), 50 launches
  * queued and one synchronisation, so these rows are the kernels' own time; and without activation, the hand kernel
  * ("cuda-id") against JCublas's two SGEMMs ("jcublas", libcublas.so.12). Prints "backend n us/call GFLOP/s".
  */
