@@ -77,7 +77,6 @@ public final class CublasLtLinear implements AutoCloseable {
         return MemorySegment.ofAddress(b.address());
     }
 
-
     @Override
     public void close() {
         if (closed) {
