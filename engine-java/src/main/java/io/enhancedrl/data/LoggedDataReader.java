@@ -87,6 +87,7 @@ public final class LoggedDataReader implements StepSource {
             MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
             MessageType projection = StepSchema.projection(fileSchema, f);
             checkCodecs(reader, f);
+            checkChunkExtents(reader, f, Files.size(f));
             reader.setRequestedSchema(projection);
             MessageColumnIO io = new ColumnIOFactory(false).getColumnIO(projection, fileSchema);
             return new LoggedDataReader(f, reader, layout, meta, io);
@@ -113,6 +114,27 @@ public final class LoggedDataReader implements StepSource {
             }
         });
         return Map.copyOf(kept);
+    }
+
+    /**
+     * Every column chunk the footer describes must lie inside the file. The reader allocates a chunk's bytes as
+     * the footer states them before reading, so a corrupt size would be an OutOfMemoryError instead of an error
+     * naming the file (found by fuzzing: LoggedDataFuzzTargetTest, crash-b502290c...).
+     */
+    static void checkChunkExtents(ParquetFileReader reader, Path file, long fileBytes) throws DataFormatException {
+        int group = 0;
+        for (BlockMetaData block : reader.getRowGroups()) {
+            for (ColumnChunkMetaData column : block.getColumns()) {
+                long start = column.getStartingPos();
+                long size = column.getTotalSize();
+                if (start < 0 || size < 0 || start > fileBytes || size > fileBytes - start) {
+                    throw new DataFormatException(file, "column '" + column.getPath().toDotString() + "' of row group "
+                            + group + ": the footer puts it at bytes [" + start + ", " + (start + size)
+                            + ") but the file has " + fileBytes + " bytes (corrupt footer or truncated file)");
+                }
+            }
+            group++;
+        }
     }
 
     private static void checkCodecs(ParquetFileReader reader, Path file) throws DataFormatException {

@@ -89,6 +89,21 @@ class LoggedDataRejectionTest {
         }
     }
 
+    /**
+     * A footer whose column chunk runs past the end of the file (a fuzzing finding: the Parquet reader allocated
+     * the chunk's stated size and the JVM ran out of memory) is refused at open, naming the column.
+     */
+    @Test
+    void aColumnChunkBeyondTheEndOfTheFileIsRejectedAtOpen() throws IOException {
+        Path file = dir.resolve("chunk-past-the-end.parquet");
+        try (var in = getClass().getResourceAsStream(
+                "LoggedDataFuzzTargetTestInputs/readLoggedData/crash-b502290c733afd5666d6cd94f10061a0db0b92d8")) {
+            Files.write(file, in.readAllBytes());
+        }
+        DataFormatException e = rejection(file, () -> LoggedDataReader.open(file));
+        assertMentions(e, "the footer puts it at bytes [", "but the file has " + Files.size(file) + " bytes");
+    }
+
     @Test
     void garbageIsRejected() throws IOException {
         Path file = dir.resolve("garbage.parquet");
