@@ -277,8 +277,9 @@ public final class JCudaDriverApi implements CudaDriver {
 
     @Override
     public int pointerAddress(long[] address, long allocation) {
-        return JCudaDriver.cuPointerGetAttribute(Pointer.to(address),
-                jcuda.driver.CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER, lookup(allocation, CUdeviceptr.class));
+        // asked of the driver (cuPointerGetAttribute) once, when the allocation was made; kernel arguments use it too
+        address[0] = deviceAddress(allocation);
+        return SUCCESS;
     }
 
     /**
