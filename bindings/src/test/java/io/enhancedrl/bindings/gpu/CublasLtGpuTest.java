@@ -5,7 +5,6 @@ import io.enhancedrl.bindings.cuda.CudaContext;
 import io.enhancedrl.bindings.cuda.CudaKernelOps;
 import io.enhancedrl.bindings.cuda.CudaStream;
 import io.enhancedrl.bindings.cuda.DeviceBuffer;
-import io.enhancedrl.bindings.cuda.PinnedBuffer;
 import io.enhancedrl.bindings.ffm.CublasLt;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
@@ -42,7 +41,7 @@ class CublasLtGpuTest {
         for (int[] shape : new int[][] {{512, 149, 256}, {37, 33, 7}}) {
             int n = shape[0], in = shape[1], out = shape[2];
             float[] x = DeviceData.random(rnd, n * in), w = DeviceData.random(rnd, in * out), b = DeviceData.random(rnd, out);
-            float[] ref = new float[n * out], hand = new float[n * out], vendor = new float[n * out];
+            float[] ref = new float[n * out], hand = new float[n * out], vendor;
             ScalarKernelOps.INSTANCE.linearForward(n, in, out, x, 0, w, 0, b, 0, n, Activation.RELU, ref, 0);
             ops.linearForward(n, in, out, x, 0, w, 0, b, 0, n, Activation.RELU, hand, 0);
             try (CudaStream stream = new CudaStream(context, "cublasLt test");
@@ -50,12 +49,9 @@ class CublasLtGpuTest {
                  DeviceBuffer dw = DeviceData.upload(context, stream, w, "w");
                  DeviceBuffer db = DeviceData.upload(context, stream, b, "bias");
                  DeviceBuffer dy = new DeviceBuffer(context, 4L * n * out, "y");
-                 PinnedBuffer hy = new PinnedBuffer(context, 4L * n * out, "y host");
                  CublasLtLinear linear = new CublasLtLinear(context, lt, 4 << 20)) {
                 linear.reluBiasForward(stream, n, in, out, dx, dw, db, dy);
-                dy.copyTo(hy, 4L * n * out, stream);
-                stream.synchronize();
-                hy.getFloats(vendor, 0, n * out);
+                vendor = DeviceData.download(context, stream, dy, n * out);
             }
             Tolerance.FP32.forReduction(in).assertClose("cuBLASLt vs CPU " + n + "x" + in + "x" + out, ref, vendor);
             Tolerance.FP32.forReduction(in).assertClose("cuBLASLt vs hand kernel " + n + "x" + in + "x" + out, hand, vendor);

@@ -4,7 +4,6 @@ import io.enhancedrl.bindings.cuda.CudaContext;
 import io.enhancedrl.bindings.cuda.CudaKernelOps;
 import io.enhancedrl.bindings.cuda.CudaStream;
 import io.enhancedrl.bindings.cuda.DeviceBuffer;
-import io.enhancedrl.bindings.cuda.PinnedBuffer;
 import io.enhancedrl.bindings.ffm.Cudnn;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
@@ -41,16 +40,6 @@ class CudnnGpuTest {
         return MemorySegment.ofAddress(b.address());
     }
 
-    private static float[] download(CudaContext c, CudaStream s, DeviceBuffer d, int len) {
-        float[] out = new float[len];
-        try (PinnedBuffer h = new PinnedBuffer(c, 4L * len, "download")) {
-            d.copyTo(h, 4L * len, s);
-            s.synchronize();
-            h.getFloats(out, 0, len);
-        }
-        return out;
-    }
-
     @Test
     void activationsBiasAddAndOpTensorMatchTheCpu() {
         CudaKernelOps ops = GpuSupport.cudaOrSkip();
@@ -76,7 +65,7 @@ class CudnnGpuTest {
                                 : Cudnn.ACTIVATION_TANH, 0);
                         try {
                             dnn.activationForward(handle, desc, 1f, full, at(dx), 0f, full, at(dout));
-                            float[] y = download(c, stream, dout, len);
+                            float[] y = DeviceData.download(c, stream, dout, len);
                             float[] yr = new float[len];
                             // the reference: the engine's own activation (a 1 x 1 identity layer per element)
                             float[] identity = {1f};
@@ -86,7 +75,7 @@ class CudnnGpuTest {
                             Tolerance.FP32.assertClose("cuDNN " + act + " forward " + what, yr, y);
                             dnn.activationBackward(handle, desc, 1f, full, at(dout), full, at(ddy), full, at(dx), 0f,
                                     full, at(dgrad));
-                            float[] g = download(c, stream, dgrad, len);
+                            float[] g = DeviceData.download(c, stream, dgrad, len);
                             float[] gr = dy.clone();
                             for (int e = 0; e < len; e++) {
                                 gr[e] *= act == Activation.RELU ? (yr[e] > 0 ? 1f : 0f) : 1f - yr[e] * yr[e];
@@ -101,11 +90,11 @@ class CudnnGpuTest {
                     MemorySegment add = dnn.opTensor(Cudnn.OP_TENSOR_ADD), mul = dnn.opTensor(Cudnn.OP_TENSOR_MUL);
                     try {
                         dnn.opTensor(handle, add, 1f, full, at(dx), 2f, full, at(ddy), 0f, full, at(dout));
-                        float[] sum = download(c, stream, dout, len);
+                        float[] sum = DeviceData.download(c, stream, dout, len);
                         dnn.addTensor(handle, 1f, row, at(db), 1f, full, at(dout));
-                        float[] biased = download(c, stream, dout, len);
+                        float[] biased = DeviceData.download(c, stream, dout, len);
                         dnn.opTensor(handle, mul, 1f, full, at(dx), 1f, row, at(db), 0f, full, at(dgrad));
-                        float[] scaled = download(c, stream, dgrad, len);
+                        float[] scaled = DeviceData.download(c, stream, dgrad, len);
                         float[] sumR = new float[len], biasedR = new float[len], scaledR = new float[len];
                         for (int i = 0; i < n; i++) {
                             for (int j = 0; j < ch; j++) {

@@ -27,6 +27,17 @@ final class DeviceData {
         return d;
     }
 
+    /** The first len floats of a device buffer (copied through pinned memory; the stream is synchronised). */
+    static float[] download(CudaContext context, CudaStream stream, DeviceBuffer d, int len) {
+        float[] out = new float[len];
+        try (PinnedBuffer h = new PinnedBuffer(context, 4L * len, "download")) {
+            d.copyTo(h, 4L * len, stream);
+            stream.synchronize();
+            h.getFloats(out, 0, len);
+        }
+        return out;
+    }
+
     /** len values uniform in [-1, 1). */
     static float[] random(SplittableRandom rnd, int len) {
         float[] a = new float[len];

@@ -6,7 +6,6 @@ import io.enhancedrl.bindings.cuda.CudaStream;
 import io.enhancedrl.bindings.cuda.DeviceBuffer;
 import io.enhancedrl.bindings.cuda.JCublasLinear;
 import io.enhancedrl.bindings.cuda.JCublasProbe;
-import io.enhancedrl.bindings.cuda.PinnedBuffer;
 import io.enhancedrl.kernels.Activation;
 import io.enhancedrl.kernels.cpu.ScalarKernelOps;
 import io.enhancedrl.testing.Tolerance;
@@ -48,19 +47,16 @@ class JCublasGpuTest {
                 int n = shape[0], in = shape[1], out = shape[2];
                 for (boolean withBias : new boolean[]{true, false}) {
                     float[] x = DeviceData.random(rnd, n * in), w = DeviceData.random(rnd, in * out), b = DeviceData.random(rnd, out);
-                    float[] ref = new float[n * out], hand = new float[n * out], vendor = new float[n * out];
+                    float[] ref = new float[n * out], hand = new float[n * out], vendor;
                     float[] bias = withBias ? b : null;
                     ScalarKernelOps.INSTANCE.linearForward(n, in, out, x, 0, w, 0, bias, 0, n, Activation.IDENTITY, ref, 0);
                     ops.linearForward(n, in, out, x, 0, w, 0, bias, 0, n, Activation.IDENTITY, hand, 0);
                     try (DeviceBuffer dx = DeviceData.upload(context, stream, x, "x");
                          DeviceBuffer dw = DeviceData.upload(context, stream, w, "w");
                          DeviceBuffer db = DeviceData.upload(context, stream, b, "bias");
-                         DeviceBuffer dy = new DeviceBuffer(context, 4L * n * out, "y");
-                         PinnedBuffer hy = new PinnedBuffer(context, 4L * n * out, "y host")) {
+                         DeviceBuffer dy = new DeviceBuffer(context, 4L * n * out, "y")) {
                         blas.forward(stream, n, in, out, dx, dw, withBias ? db : null, dy);
-                        dy.copyTo(hy, 4L * n * out, stream);
-                        stream.synchronize();
-                        hy.getFloats(vendor, 0, n * out);
+                        vendor = DeviceData.download(context, stream, dy, n * out);
                     }
                     String what = n + "x" + in + "x" + out + (withBias ? " with bias" : " without bias");
                     Tolerance.FP32.forReduction(in + 1).assertClose("JCublas vs CPU " + what, ref, vendor);
